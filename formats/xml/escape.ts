@@ -1,0 +1,44 @@
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(text: string): string {
+  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c) : text;
+}
+
+/**
+ * A tiny, fast XML writer: writers emit elements in schema order themselves, so a builder
+ * library would only add allocation. Optional values are skipped, which keeps the writers flat.
+ */
+export class XmlWriter {
+  private readonly parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  private depth = 0;
+
+  open(name: string, attributes = ''): this {
+    this.parts.push(`${'  '.repeat(this.depth)}<${name}${attributes}>\n`);
+    this.depth++;
+    return this;
+  }
+
+  close(name: string): this {
+    this.depth--;
+    this.parts.push(`${'  '.repeat(this.depth)}</${name}>\n`);
+    return this;
+  }
+
+  /** Writes `<name>text</name>` when text is defined. */
+  leaf(name: string, text: string | undefined, attributes = ''): this {
+    if (text !== undefined) this.parts.push(`${'  '.repeat(this.depth)}<${name}${attributes}>${escapeXml(text)}</${name}>\n`);
+    return this;
+  }
+
+  /** Opens `name`, runs `body`, closes — only when `when` holds. */
+  group(name: string, when: unknown, body: () => void): this {
+    if (!when) return this;
+    this.open(name);
+    body();
+    return this.close(name);
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
+}
