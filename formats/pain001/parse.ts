@@ -5,7 +5,7 @@ import { all, first } from '../xml/fields.ts';
 import { schema as schema03 } from '../xml/schemas/pain.001.001.03.ts';
 import { schema as schema09 } from '../xml/schemas/pain.001.001.09.ts';
 import { readIsoXml, type Fields, type RecordLocation } from '../xml/stream.ts';
-import type { AccountRef, Agent, CreditTransfer, GroupHeader, Pain001Document, Pain001Version, Party, PaymentInformation, StructuredRemittance } from './model.ts';
+import type { AccountRef, Agent, CreditTransfer, GroupHeader, Pain001Document, Party, PaymentInformation, StructuredRemittance } from './model.ts';
 import { validatePain001, type Pain001Rules } from './validate.ts';
 
 const ROOT = 'Document/CstmrCdtTrfInitn';
@@ -190,7 +190,7 @@ export function parsePain001(input: string | Uint8Array, options: Pain001ParseOp
   const issues = [...read.issues, ...b.issues];
   if (!read.complete || !read.schema || !b.header) return { ok: false, issues };
   const doc: Pain001Document = {
-    version: read.schema.message as Pain001Version,
+    version: read.schema.message === 'pain.001.001.09' ? 'pain.001.001.09' : 'pain.001.001.03',
     groupHeader: b.header,
     paymentInformation: b.pmtInfs,
   };

@@ -1,0 +1,3 @@
+export * from './model.ts';
+export * from './parse.ts';
+export * from './write.ts';
