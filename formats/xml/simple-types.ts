@@ -1,4 +1,5 @@
 import type { CompiledSchema, SimpleType } from './schema-model.ts';
+import { daysInMonth } from '../dates.ts';
 import type { IssueCode } from '../issues.ts';
 
 /** Returns the issue for a value that the simple type rejects, or undefined. */
@@ -9,10 +10,6 @@ const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-](\d{2}):(\d{2}))?$/;
 const DATETIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-](\d{2}):(\d{2}))?$/;
 const GYEARMONTH = /^(-?\d{4,})-(\d{2})(Z|[+-](\d{2}):(\d{2}))?$/;
 
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 function validTimezone(hours: string | undefined, minutes: string | undefined): boolean {
   if (hours === undefined) return true;

@@ -1,0 +1,3 @@
+export * from './fixed-width.ts';
+export * from './lb.ts';
+export * from './bgmax.ts';
