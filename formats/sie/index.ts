@@ -1,0 +1,1 @@
+export * from './sie4.ts';
