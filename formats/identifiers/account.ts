@@ -14,7 +14,24 @@ export interface SwedishAccount {
 
 export type AccountCheck = { ok: true; value: SwedishAccount } | { ok: false; reason: 'clearing' | 'account'; message: string };
 
+/**
+ * Results are cached (bounded): payment files repeat the same payees many times, and the
+ * account rules do not change while the process runs.
+ */
+const cache = new Map<string, AccountCheck>();
+const CACHE_LIMIT = 50_000;
+
 export function checkSwedishAccount(clearing: string, account: string): AccountCheck {
+  const key = `${clearing}|${account}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const result = checkUncached(clearing, account);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, result);
+  return result;
+}
+
+function checkUncached(clearing: string, account: string): AccountCheck {
   try {
     const parsed = Kontonummer.parse(clearing.replace(/\D/g, ''), account.replace(/\D/g, ''), { mode: 'strict' });
     return { ok: true, value: { clearing: parsed.sortingCode, account: parsed.accountNumber, bankName: parsed.bankName } };

@@ -17,56 +17,86 @@ const BOUNDARIES = new Set([GRPHDR, PMTINF, TX, STRD]);
 
 export const PAIN001_SCHEMAS = [schema03, schema09];
 
-export function readParty(get: (key: string) => string | undefined, lines: string[]): Party {
-  const party: Party = {};
-  const name = get('Nm');
-  if (name !== undefined) party.name = name;
-  const address = {
-    streetName: get('PstlAdr/StrtNm'),
-    buildingNumber: get('PstlAdr/BldgNb'),
-    postCode: get('PstlAdr/PstCd'),
-    townName: get('PstlAdr/TwnNm'),
-    country: get('PstlAdr/Ctry'),
-  };
-  const present = Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined));
-  if (Object.keys(present).length > 0 || lines.length > 0) {
-    party.postalAddress = lines.length > 0 ? { ...present, addressLines: lines } : present;
+/** Field keys under one prefix (`Cdtr`, `DbtrAcct`, …), joined once per prefix for the whole process. */
+interface PrefixKeys {
+  [key: string]: string;
+}
+const keyTables = new Map<string, PrefixKeys>();
+const SUFFIXES = {
+  name: 'Nm', street: 'PstlAdr/StrtNm', building: 'PstlAdr/BldgNb', postCode: 'PstlAdr/PstCd', town: 'PstlAdr/TwnNm', country: 'PstlAdr/Ctry', lines: 'PstlAdr/AdrLine',
+  orgId: 'Id/OrgId/Othr/Id', orgScheme: 'Id/OrgId/Othr/SchmeNm/Cd',
+  ccy: 'Ccy', iban: 'Id/IBAN', other: 'Id/Othr/Id', schemeCode: 'Id/Othr/SchmeNm/Cd', schemePrtry: 'Id/Othr/SchmeNm/Prtry',
+  bic: 'FinInstnId/BIC', bicfi: 'FinInstnId/BICFI', clrSys: 'FinInstnId/ClrSysMmbId/ClrSysId/Cd', member: 'FinInstnId/ClrSysMmbId/MmbId',
+} as const;
+type KeyName = keyof typeof SUFFIXES;
+
+function keysFor(prefix: string): Record<KeyName, string> {
+  let table = keyTables.get(prefix);
+  if (!table) {
+    table = {};
+    for (const [name, suffix] of Object.entries(SUFFIXES)) table[name] = prefix === '' ? suffix : `${prefix}/${suffix}`;
+    keyTables.set(prefix, table);
   }
-  const orgId = get('Id/OrgId/Othr/Id');
+  return table as Record<KeyName, string>;
+}
+
+export function readParty(fields: Fields, prefix: string): Party {
+  const k = keysFor(prefix);
+  const party: Party = {};
+  const name = first(fields, k.name);
+  if (name !== undefined) party.name = name;
+  const streetName = first(fields, k.street);
+  const buildingNumber = first(fields, k.building);
+  const postCode = first(fields, k.postCode);
+  const townName = first(fields, k.town);
+  const country = first(fields, k.country);
+  const lines = all(fields, k.lines);
+  if (streetName !== undefined || buildingNumber !== undefined || postCode !== undefined || townName !== undefined || country !== undefined || lines.length > 0) {
+    const address: NonNullable<Party['postalAddress']> = {};
+    if (streetName !== undefined) address.streetName = streetName;
+    if (buildingNumber !== undefined) address.buildingNumber = buildingNumber;
+    if (postCode !== undefined) address.postCode = postCode;
+    if (townName !== undefined) address.townName = townName;
+    if (country !== undefined) address.country = country;
+    if (lines.length > 0) address.addressLines = lines;
+    party.postalAddress = address;
+  }
+  const orgId = first(fields, k.orgId);
   if (orgId !== undefined) {
-    const schemeCode = get('Id/OrgId/Othr/SchmeNm/Cd');
+    const schemeCode = first(fields, k.orgScheme);
     party.organisationId = schemeCode === undefined ? { id: orgId } : { id: orgId, schemeCode };
   }
   return party;
 }
 
-export function readAccount(get: (key: string) => string | undefined): AccountRef | undefined {
-  const currency = get('Ccy');
-  const iban = get('Id/IBAN');
+export function readAccount(fields: Fields, prefix: string): AccountRef | undefined {
+  const k = keysFor(prefix);
+  const currency = first(fields, k.ccy);
+  const iban = first(fields, k.iban);
   if (iban !== undefined) return currency === undefined ? { iban } : { iban, currency };
-  const other = get('Id/Othr/Id');
+  const other = first(fields, k.other);
   if (other === undefined) return undefined;
   const account: AccountRef = { other };
-  const code = get('Id/Othr/SchmeNm/Cd');
-  const proprietary = get('Id/Othr/SchmeNm/Prtry');
+  const code = first(fields, k.schemeCode);
+  const proprietary = first(fields, k.schemePrtry);
   if (code !== undefined) account.schemeCode = code;
   if (proprietary !== undefined) account.schemeProprietary = proprietary;
   if (currency !== undefined) account.currency = currency;
   return account;
 }
 
-export function readAgent(get: (key: string) => string | undefined): Agent | undefined {
+export function readAgent(fields: Fields, prefix: string): Agent | undefined {
+  const k = keysFor(prefix);
+  const bic = first(fields, k.bic) ?? first(fields, k.bicfi);
+  const code = first(fields, k.clrSys);
+  const member = first(fields, k.member);
+  if (bic === undefined && code === undefined && member === undefined) return undefined;
   const agent: Agent = {};
-  const bic = get('FinInstnId/BIC') ?? get('FinInstnId/BICFI');
-  const code = get('FinInstnId/ClrSysMmbId/ClrSysId/Cd');
-  const member = get('FinInstnId/ClrSysMmbId/MmbId');
   if (bic !== undefined) agent.bic = bic;
   if (code !== undefined) agent.clearingSystemCode = code;
   if (member !== undefined) agent.memberId = member;
-  return Object.keys(agent).length > 0 ? agent : undefined;
+  return agent;
 }
-
-const prefixed = (fields: Fields, prefix: string) => (key: string) => first(fields, `${prefix}/${key}`);
 
 interface Builder {
   doc: Pain001Document | undefined;
@@ -95,7 +125,7 @@ function readTransaction(fields: Fields, strd: StructuredRemittance[], at: Recor
     endToEndId: first(fields, 'PmtId/EndToEndId') ?? '',
     amountOre: amount(fields, amountKey, at, issues),
     currency: first(fields, `${amountKey}@Ccy`) ?? '',
-    creditor: readParty(prefixed(fields, 'Cdtr'), all(fields, 'Cdtr/PstlAdr/AdrLine')),
+    creditor: readParty(fields, 'Cdtr'),
     unstructuredRemittance: all(fields, 'RmtInf/Ustrd'),
     structuredRemittance: strd,
   };
@@ -103,9 +133,9 @@ function readTransaction(fields: Fields, strd: StructuredRemittance[], at: Recor
   if (instructionId !== undefined) tx.instructionId = instructionId;
   const chargeBearer = first(fields, 'ChrgBr');
   if (chargeBearer !== undefined) tx.chargeBearer = chargeBearer;
-  const agent = readAgent(prefixed(fields, 'CdtrAgt'));
+  const agent = readAgent(fields, 'CdtrAgt');
   if (agent) tx.creditorAgent = agent;
-  const account = readAccount(prefixed(fields, 'CdtrAcct'));
+  const account = readAccount(fields, 'CdtrAcct');
   if (account) tx.creditorAccount = account;
   return tx;
 }
@@ -139,9 +169,9 @@ function readPaymentInformation(fields: Fields, into: PaymentInformation): void 
   if (purpose !== undefined) into.categoryPurpose = purpose;
   const date = first(fields, 'ReqdExctnDt') ?? first(fields, 'ReqdExctnDt/Dt') ?? first(fields, 'ReqdExctnDt/DtTm')?.slice(0, 10);
   into.requestedExecutionDate = date?.trim() ?? '';
-  into.debtor = readParty(prefixed(fields, 'Dbtr'), all(fields, 'Dbtr/PstlAdr/AdrLine'));
-  into.debtorAccount = readAccount(prefixed(fields, 'DbtrAcct')) ?? { other: '' };
-  into.debtorAgent = readAgent(prefixed(fields, 'DbtrAgt')) ?? {};
+  into.debtor = readParty(fields, 'Dbtr');
+  into.debtorAccount = readAccount(fields, 'DbtrAcct') ?? { other: '' };
+  into.debtorAgent = readAgent(fields, 'DbtrAgt') ?? {};
   const chargeBearer = first(fields, 'ChrgBr');
   if (chargeBearer !== undefined) into.chargeBearer = chargeBearer;
 }
@@ -162,6 +192,7 @@ export function parsePain001(input: string | Uint8Array, options: Pain001ParseOp
   const b: Builder = { doc: undefined, header: undefined, current: undefined, pmtInfs: [], strd: [], issues: [] };
   const read = readIsoXml(decoded.text, PAIN001_SCHEMAS, {
     boundaries: BOUNDARIES,
+    reuseFields: true,
     open(path) {
       if (path === PMTINF) {
         b.current = {
@@ -180,7 +211,7 @@ export function parsePain001(input: string | Uint8Array, options: Pain001ParseOp
           messageId: first(fields, 'MsgId') ?? '',
           creationDateTime: first(fields, 'CreDtTm') ?? '',
           numberOfTransactions: first(fields, 'NbOfTxs') ?? '',
-          initiatingParty: readParty(prefixed(fields, 'InitgPty'), all(fields, 'InitgPty/PstlAdr/AdrLine')),
+          initiatingParty: readParty(fields, 'InitgPty'),
         };
         const sum = first(fields, 'CtrlSum');
         if (sum !== undefined) b.header.controlSum = sum.trim();

@@ -102,20 +102,22 @@ export function checkDebtorAccount(account: AccountRef, path: string): FormatIss
   return check.ok ? undefined : issue('DEBTOR_ACCOUNT_INVALID', `${path}/DbtrAcct/Id/Othr/Id`, `debtor account: ${check.message}`, { value: account.other });
 }
 
-function checkText(rules: Pain001Rules, text: string | undefined, path: string, out: FormatIssue[]): void {
+/** `path` + `suffix` is joined only when there is an issue: this runs for every text of every payment. */
+function checkText(rules: Pain001Rules, text: string | undefined, path: string, suffix: string, out: FormatIssue[]): void {
   if (text !== undefined && !rules.characterSet.test(text)) {
+    path += suffix;
     const bad = [...new Set([...text].filter((c) => !rules.characterSet.test(c)))].join('');
     out.push(issue('CHARSET', path, `characters ${JSON.stringify(bad)} are outside the bank's character set (${rules.characterSetDescription})`, { value: text }));
   }
 }
 
 function checkParty(rules: Pain001Rules, party: Party, path: string, out: FormatIssue[]): void {
-  checkText(rules, party.name, `${path}/Nm`, out);
+  checkText(rules, party.name, path, '/Nm', out);
   const address = party.postalAddress;
   if (!address) return;
-  checkText(rules, address.streetName, `${path}/PstlAdr/StrtNm`, out);
-  checkText(rules, address.townName, `${path}/PstlAdr/TwnNm`, out);
-  address.addressLines?.forEach((line, i) => checkText(rules, line, `${path}/PstlAdr/AdrLine[${i + 1}]`, out));
+  checkText(rules, address.streetName, path, '/PstlAdr/StrtNm', out);
+  checkText(rules, address.townName, path, '/PstlAdr/TwnNm', out);
+  address.addressLines?.forEach((line, i) => checkText(rules, line, path, `/PstlAdr/AdrLine[${i + 1}]`, out));
 }
 
 function compareControlSum(declared: string, actualOre: number, path: string, out: FormatIssue[]): void {
@@ -141,7 +143,7 @@ function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: stri
     out.push(issue('NAME_MISSING', `${path}/Cdtr/Nm`, 'creditor name is required for payments to a bank account'));
   }
   checkParty(rules, tx.creditor, `${path}/Cdtr`, out);
-  tx.unstructuredRemittance.forEach((text, i) => checkText(rules, text, `${path}/RmtInf/Ustrd[${i + 1}]`, out));
+  tx.unstructuredRemittance.forEach((text, i) => checkText(rules, text, path, `/RmtInf/Ustrd[${i + 1}]`, out));
   tx.structuredRemittance.forEach((strd, i) => {
     const strdPath = `${path}/RmtInf/Strd[${i + 1}]`;
     if (strd.creditorReferenceType === 'SCOR') {
@@ -152,7 +154,7 @@ function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: stri
         out.push(issue('OCR_INVALID', `${strdPath}/CdtrRefInf/Ref`, 'an OCR reference can only be sent to a bankgiro or plusgiro payee', { value: reference, severity: 'warning' }));
       }
     } else if (strd.creditorReference !== undefined) {
-      checkText(rules, strd.creditorReference, `${strdPath}/CdtrRefInf/Ref`, out);
+      checkText(rules, strd.creditorReference, strdPath, '/CdtrRefInf/Ref', out);
     }
     if (strd.creditNoteAmountOre !== undefined && strd.creditNoteAmountOre <= 0) {
       out.push(issue('AMOUNT_NOT_POSITIVE', `${strdPath}/RfrdDocAmt/CdtNoteAmt`, 'credit note amount must be greater than zero'));

@@ -8,25 +8,31 @@ export function escapeXml(text: string): string {
  * A tiny, fast XML writer: writers emit elements in schema order themselves, so a builder
  * library would only add allocation. Optional values are skipped, which keeps the writers flat.
  */
+const INDENTS = Array.from({ length: 64 }, (_, i) => '  '.repeat(i));
+
 export class XmlWriter {
   private readonly parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   private depth = 0;
 
+  private indent(): string {
+    return INDENTS[this.depth] ?? '  '.repeat(this.depth);
+  }
+
   open(name: string, attributes = ''): this {
-    this.parts.push(`${'  '.repeat(this.depth)}<${name}${attributes}>\n`);
+    this.parts.push(`${this.indent()}<${name}${attributes}>\n`);
     this.depth++;
     return this;
   }
 
   close(name: string): this {
     this.depth--;
-    this.parts.push(`${'  '.repeat(this.depth)}</${name}>\n`);
+    this.parts.push(`${this.indent()}</${name}>\n`);
     return this;
   }
 
   /** Writes `<name>text</name>` when text is defined. */
   leaf(name: string, text: string | undefined, attributes = ''): this {
-    if (text !== undefined) this.parts.push(`${'  '.repeat(this.depth)}<${name}${attributes}>${escapeXml(text)}</${name}>\n`);
+    if (text !== undefined) this.parts.push(`${this.indent()}<${name}${attributes}>${escapeXml(text)}</${name}>\n`);
     return this;
   }
 

@@ -1,14 +1,12 @@
 import type { Fields } from './stream.ts';
 
 export function first(fields: Fields, key: string): string | undefined {
-  return fields.get(key)?.[0];
+  const value = fields.get(key);
+  return typeof value === 'string' ? value : value?.[0];
 }
 
 export function all(fields: Fields, key: string): string[] {
-  return fields.get(key) ?? [];
+  const value = fields.get(key);
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
-/** Prefix helper: `at(fields, 'Cdtr')('Nm')` reads `Cdtr/Nm`. */
-export function scoped(fields: Fields, prefix: string): (key: string) => string | undefined {
-  return (key) => fields.get(`${prefix}/${key}`)?.[0];
-}

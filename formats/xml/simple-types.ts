@@ -5,7 +5,6 @@ import type { IssueCode } from '../issues.ts';
 /** Returns the issue for a value that the simple type rejects, or undefined. */
 export type SimpleCheck = (text: string) => { code: IssueCode; message: string } | undefined;
 
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-](\d{2}):(\d{2}))?$/;
 const DATETIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-](\d{2}):(\d{2}))?$/;
 const GYEARMONTH = /^(-?\d{4,})-(\d{2})(Z|[+-](\d{2}):(\d{2}))?$/;
@@ -39,12 +38,49 @@ export function isXsdDateTime(text: string): boolean {
   return validTimezone(m[8], m[9]);
 }
 
-function decimalDigits(text: string): { total: number; fraction: number } {
-  const unsigned = text.replace(/^[+-]/, '');
-  const [whole = '', fraction = ''] = unsigned.split('.');
-  const trimmedFraction = fraction.replace(/0+$/, '');
-  const trimmedWhole = whole.replace(/^0+/, '');
-  return { total: Math.max(1, trimmedWhole.length + trimmedFraction.length), fraction: trimmedFraction.length };
+/**
+ * Scans an XSD decimal once: syntax, significant digits (leading integer zeros and trailing
+ * fraction zeros do not count) and sign. Hand-written because it runs for every amount.
+ */
+export function scanDecimal(text: string): { total: number; fraction: number; negative: boolean; zero: boolean } | undefined {
+  let i = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === 43 || first === 45) {
+    negative = first === 45;
+    i = 1;
+  }
+  let integerDigits = 0;
+  let leading = true;
+  let sawDigit = false;
+  let nonZero = false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) break;
+    if (c < 48 || c > 57) return undefined;
+    sawDigit = true;
+    if (c !== 48) nonZero = true;
+    if (leading && c === 48) continue;
+    leading = false;
+    integerDigits++;
+  }
+  let fraction = 0;
+  if (i < text.length) {
+    i++;
+    let digits = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      digits++;
+      sawDigit = true;
+      if (c !== 48) {
+        nonZero = true;
+        fraction = digits;
+      }
+    }
+  }
+  if (!sawDigit) return undefined;
+  return { total: Math.max(1, integerDigits + fraction), fraction, negative, zero: !nonZero };
 }
 
 function compareDecimal(a: string, b: string): number {
@@ -82,14 +118,17 @@ function compile(type: SimpleType): SimpleCheck {
   const enumeration = type.enumeration ? new Set(type.enumeration) : undefined;
   return (raw) => {
     // Whitespace: xs:string preserves it, all other built-ins collapse it before checking.
-    const text = type.base === 'string' ? raw : raw.trim().replace(/\s+/g, ' ');
+    const text = type.base === 'string' || !/\s/.test(raw) ? raw : raw.trim().replace(/\s+/g, ' ');
     switch (type.base) {
       case 'decimal': {
-        if (!DECIMAL.test(text)) return { code: 'SCHEMA_DECIMAL', message: 'not a decimal number' };
-        const digits = decimalDigits(text);
+        const digits = scanDecimal(text);
+        if (!digits) return { code: 'SCHEMA_DECIMAL', message: 'not a decimal number' };
         if (type.totalDigits !== undefined && digits.total > type.totalDigits) return { code: 'SCHEMA_DECIMAL', message: `more than ${type.totalDigits} digits` };
         if (type.fractionDigits !== undefined && digits.fraction > type.fractionDigits) return { code: 'SCHEMA_DECIMAL', message: `more than ${type.fractionDigits} decimals` };
-        if (type.minInclusive !== undefined && compareDecimal(text, type.minInclusive) < 0) return { code: 'SCHEMA_DECIMAL', message: `less than ${type.minInclusive}` };
+        if (type.minInclusive !== undefined) {
+          const below = type.minInclusive === '0' ? digits.negative && !digits.zero : compareDecimal(text, type.minInclusive) < 0;
+          if (below) return { code: 'SCHEMA_DECIMAL', message: `less than ${type.minInclusive}` };
+        }
         break;
       }
       case 'date':
@@ -107,9 +146,11 @@ function compile(type: SimpleType): SimpleCheck {
         break;
       }
       case 'string': {
-        const length = type.minLength !== undefined || type.maxLength !== undefined ? codePointLength(text) : 0;
-        if (type.minLength !== undefined && length < type.minLength) return { code: 'SCHEMA_LENGTH', message: `shorter than ${type.minLength} characters` };
-        if (type.maxLength !== undefined && length > type.maxLength) return { code: 'SCHEMA_LENGTH', message: `longer than ${type.maxLength} characters` };
+        // UTF-16 length ≥ code points: count code points only when the cheap length is over.
+        const max = type.maxLength;
+        const min = type.minLength;
+        if (max !== undefined && text.length > max && codePointLength(text) > max) return { code: 'SCHEMA_LENGTH', message: `longer than ${max} characters` };
+        if (min !== undefined && text.length < min) return { code: 'SCHEMA_LENGTH', message: `shorter than ${min} characters` };
         break;
       }
     }

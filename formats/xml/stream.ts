@@ -3,11 +3,15 @@
  * compiled XSD (content models, occurrences, facets, attributes) and hands flat records to a
  * message-specific builder. No DOM is built, so a 100,000-payment file costs its records, not
  * a tree of a million nodes; no DTD is processed, so no entity can expand.
+ *
+ * This is the bank's hot path (see bench/formats.ts): frames are reused, paths for issues are
+ * built only when an issue is raised, and record-relative field keys are interned.
  */
-import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { issue, type FormatIssue } from '../issues.ts';
-import type { CompiledSchema, ComplexType, Particle } from './schema-model.ts';
-import { simpleCheckFor, type SimpleCheck } from './simple-types.ts';
+import { SaxesParser } from 'saxes';
+import { issue, type FormatIssue, type IssueCode } from '../issues.ts';
+import { runtimeSchema, type RuntimeParticle, type RuntimeType } from './runtime-schema.ts';
+import type { CompiledSchema } from './schema-model.ts';
+import { simpleCheckFor } from './simple-types.ts';
 
 /** Explicit limits; documented in the README ("Limits"). */
 export const XML_LIMITS = {
@@ -19,8 +23,12 @@ export const XML_LIMITS = {
   maxTextLength: 10_000,
 } as const;
 
-/** Relative path within a record → values in document order. Attributes as `Amt/InstdAmt@Ccy`. */
-export type Fields = Map<string, string[]>;
+/**
+ * Relative path within a record → its value, or its values in document order when the element
+ * repeats (most occur once; not allocating an array for each keeps the garbage collector quiet).
+ * Attributes as `Amt/InstdAmt@Ccy`. Read with `first` / `all` from fields.ts.
+ */
+export type Fields = Map<string, string | string[]>;
 
 export interface RecordLocation {
   /** Indexed XPath-like path of the record element. */
@@ -33,6 +41,11 @@ export interface RecordHandler {
   boundaries: ReadonlySet<string>;
   open?(absPath: string, at: RecordLocation): void;
   close(absPath: string, fields: Fields, at: RecordLocation): void;
+  /**
+   * The handler reads `fields` inside `close` and keeps no reference to it, so one Map per
+   * record type can be cleared and reused (fewer allocations on 100,000-payment files).
+   */
+  reuseFields?: boolean;
 }
 
 export interface ReadResult {
@@ -42,251 +55,385 @@ export interface ReadResult {
   complete: boolean;
 }
 
-interface ModelState {
-  /** sequence: index of the current particle; choice: index of the chosen particle or -1. */
-  index: number;
-  count: number;
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  /** Set when this element is a record boundary. */
+  absPath: string | undefined;
+  /** A cleared Map to reuse for the next record here (RecordHandler.reuseFields). */
+  spare: Fields | undefined;
+}
+
+/**
+ * One node per distinct element path met in the document (indexes aside). Everything the
+ * validator needs to know about an element follows from its path, so it is worked out once
+ * and found again with a single Map lookup for every later occurrence.
+ */
+interface PathNode {
+  type: RuntimeType;
+  /** Record-relative key for collected fields; '' at a record element. */
+  relPath: string;
+  trie: TrieNode | undefined;
+  /** Child nodes by particle position in this element's content model. */
+  children: (PathNode | undefined)[];
 }
 
 interface Frame {
   name: string;
-  path: string;
-  absPath: string;
-  /** Path relative to the innermost record; '' at the record element itself. */
-  relPath: string;
-  /** Complex content model, or undefined for simple/skipped content. */
-  complex: ComplexType | undefined;
-  simple: SimpleCheck | undefined;
+  /** Occurrence within the parent, shown as `[n]` in paths when the element may repeat. */
+  occurrence: number;
+  repeatable: boolean;
+  type: RuntimeType | undefined;
   /** Inside `xs:any` or an unknown element: nothing below is validated or collected. */
   skip: boolean;
-  state: ModelState;
+  /** sequence: position of the current particle; choice: the chosen one or -1. */
+  position: number;
+  count: number;
   text: string;
   fields: Fields | undefined;
+  /** Path relative to the innermost record; '' at the record element itself. */
+  relPath: string;
+  node: PathNode | undefined;
+  isRecord: boolean;
+  /** In-scope namespace prefixes ('' = default namespace); shared with the parent unless it declares any. */
+  scope: Map<string, string>;
 }
 
 class StopReading extends Error {}
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const EMPTY_SCOPE: Map<string, string> = new Map([['xml', XML_NS]]);
 
-function describe(particles: readonly Particle[]): string {
-  return particles.map((p) => p.name).join(', ');
+function buildTrie(boundaries: ReadonlySet<string>): TrieNode {
+  const root: TrieNode = { children: new Map(), absPath: undefined, spare: undefined };
+  for (const path of boundaries) {
+    let node = root;
+    for (const name of path.split('/')) {
+      let next = node.children.get(name);
+      if (!next) {
+        next = { children: new Map(), absPath: undefined, spare: undefined };
+        node.children.set(name, next);
+      }
+      node = next;
+    }
+    node.absPath = path;
+  }
+  return root;
+}
+
+function isWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
+
+function describe(type: RuntimeType): string {
+  return type.particles.map((p) => p.name).join(', ');
 }
 
 export function readIsoXml(input: string, schemas: readonly CompiledSchema[], handler: RecordHandler | undefined): ReadResult {
   const issues: FormatIssue[] = [];
   let schema: CompiledSchema | undefined;
   let complete = true;
-  const stack: Frame[] = [];
-  let recordFields: Fields | undefined;
-  const recordStack: Fields[] = [];
   let truncated = false;
+  const frames: Frame[] = [];
+  let depth = 0;
+  const trie = handler ? buildTrie(handler.boundaries) : undefined;
 
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  // Namespaces are resolved here rather than by saxes' xmlns mode: ISO 20022 files declare one
+  // default namespace on the root, so a scope map per declaring element is all it takes.
+  const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
 
-  const add = (found: FormatIssue) => {
-    if (issues.length < XML_LIMITS.maxIssues) issues.push(found);
-    else if (!truncated) {
+  const pathTo = (level: number): string => {
+    let path = '';
+    for (let i = 0; i < level; i++) {
+      const f = frames[i] as Frame;
+      path += f.repeatable ? `/${f.name}[${f.occurrence}]` : `/${f.name}`;
+    }
+    return path || '/';
+  };
+  const add = (code: IssueCode, path: string, message: string, value?: string) => {
+    if (issues.length < XML_LIMITS.maxIssues) {
+      issues.push(issue(code, path, message, value === undefined ? { line: parser.line } : { value, line: parser.line }));
+    } else if (!truncated) {
       truncated = true;
-      issues.push(issue('XML_LIMIT_EXCEEDED', '/', `more than ${XML_LIMITS.maxIssues} issues; the rest are not listed`, { severity: 'error' }));
+      issues.push(issue('XML_LIMIT_EXCEEDED', '/', `more than ${XML_LIMITS.maxIssues} issues; the rest are not listed`));
     }
   };
-  const at = (code: Parameters<typeof issue>[0], path: string, message: string, value?: string) =>
-    add(issue(code, path, message, value === undefined ? { line: parser.line } : { value, line: parser.line }));
-  const stop = (code: Parameters<typeof issue>[0], message: string): never => {
-    at(code, stack[stack.length - 1]?.path ?? '/', message);
+  /** The path is built only if the handler asks for it (it does so only to report an issue). */
+  const locationAt = (level: number): RecordLocation => {
+    const line = parser.line;
+    return {
+      line,
+      get path() {
+        return pathTo(level);
+      },
+    };
+  };
+  const stop = (code: IssueCode, message: string): never => {
+    add(code, pathTo(depth), message);
     complete = false;
     throw new StopReading(message);
   };
 
-  const typeOf = (typeName: string): { complex?: ComplexType; simple?: SimpleCheck } => {
-    if (!schema) return {};
-    const complex = schema.complexTypes[typeName];
-    if (complex) return complex.kind === 'simpleContent' ? { complex, simple: simpleCheckFor(schema, complex.base) } : { complex };
-    return { simple: simpleCheckFor(schema, typeName) };
+  const childNode = (parent: PathNode, name: string, type: RuntimeType): PathNode => {
+    const trie = parent.trie?.children.get(name);
+    const relPath = trie?.absPath !== undefined ? '' : parent.relPath === '' ? name : `${parent.relPath}/${name}`;
+    return { type, relPath, trie, children: [] };
   };
 
-  /** Advances the parent's content model by one child; returns the matched particle. */
-  const accept = (parent: Frame, name: string, path: string): Particle | undefined => {
-    const model = parent.complex;
-    if (!model || model.kind === 'simpleContent') {
-      at('SCHEMA_UNEXPECTED_ELEMENT', path, `element ${name} is not allowed in ${parent.name}, which holds only text`);
-      return undefined;
+  const pushValue = (fields: Fields, key: string, value: string) => {
+    const existing = fields.get(key);
+    if (existing === undefined) fields.set(key, value);
+    else if (typeof existing === 'string') fields.set(key, [existing, value]);
+    else existing.push(value);
+  };
+
+  /**
+   * Finds `name` among the particles, starting at the current position: elements nearly always
+   * come in schema order, so comparing a few short names beats hashing every tag name.
+   */
+  const positionOf = (type: RuntimeType, from: number, name: string): number => {
+    const particles = type.particles;
+    for (let k = from < 0 ? 0 : from; k < particles.length; k++) if ((particles[k] as RuntimeParticle).name === name) return k;
+    for (let k = 0; k < from && k < particles.length; k++) if ((particles[k] as RuntimeParticle).name === name) return k;
+    return -1;
+  };
+
+  /** Advances the parent's content model by one child; returns the matched particle's position, or -1. */
+  const accept = (parent: Frame, child: Frame, name: string): number => {
+    const type = parent.type as RuntimeType;
+    if (type.kind === 'simple' || type.kind === 'simpleContent') {
+      add('SCHEMA_UNEXPECTED_ELEMENT', `${pathTo(depth)}/${name}`, `element ${name} is not allowed in ${parent.name}, which holds only text`);
+      return -1;
     }
-    const { particles } = model;
-    const state = parent.state;
-    if (model.kind === 'choice') {
-      if (state.index === -1) {
-        const index = particles.findIndex((p) => p.name === name || p.name === '*');
-        if (index === -1) {
-          at('SCHEMA_UNEXPECTED_ELEMENT', path, `element ${name} is not allowed in ${parent.name}; expected one of ${describe(particles)}`);
-          return undefined;
+    const particles = type.particles;
+    let position = positionOf(type, parent.position, name);
+    if (type.kind === 'choice') {
+      if (parent.position === -1) {
+        if (position === -1) position = type.anyPosition;
+        if (position === -1) {
+          add('SCHEMA_UNEXPECTED_ELEMENT', `${pathTo(depth)}/${name}`, `element ${name} is not allowed in ${parent.name}; expected one of ${describe(type)}`);
+          return -1;
         }
-        state.index = index;
-        state.count = 1;
-        return particles[index];
+        parent.position = position;
+        parent.count = 0;
+      } else if (position !== parent.position && !(position === -1 && type.anyPosition === parent.position)) {
+        add('SCHEMA_UNEXPECTED_ELEMENT', `${pathTo(depth)}/${name}`, `element ${name} is not allowed in ${parent.name}: only one of ${describe(type)} may be given`);
+        return -1;
       }
-      const chosen = particles[state.index];
-      if (chosen && (chosen.name === name || chosen.name === '*')) {
-        state.count++;
-        if (chosen.max !== -1 && state.count > chosen.max) at('SCHEMA_TOO_MANY', path, `${name} occurs more than ${chosen.max} time(s) in ${parent.name}`);
-        return chosen;
+    } else if (position === -1 || position < parent.position) {
+      const any = type.anyPosition;
+      if (any !== -1 && any >= parent.position) position = any;
+      else {
+        const earlier = position !== -1;
+        add('SCHEMA_UNEXPECTED_ELEMENT', `${pathTo(depth)}/${name}`, earlier ? `element ${name} is out of order in ${parent.name}` : `element ${name} is not allowed in ${parent.name}`);
+        return -1;
       }
-      at('SCHEMA_UNEXPECTED_ELEMENT', path, `element ${name} is not allowed in ${parent.name}: only one of ${describe(particles)} may be given`);
-      return undefined;
     }
-    const current = particles[state.index];
-    if (current && (current.name === name || (current.name === '*' && state.count < (current.max === -1 ? Infinity : current.max)))) {
-      state.count++;
-      if (current.max !== -1 && state.count > current.max) at('SCHEMA_TOO_MANY', path, `${name} occurs more than ${current.max} time(s) in ${parent.name}`);
-      return current;
-    }
-    for (let j = state.index + 1; j < particles.length; j++) {
-      const candidate = particles[j];
-      if (!candidate || (candidate.name !== name && candidate.name !== '*')) continue;
-      // Everything skipped over must have been optional.
-      for (let k = state.index; k < j; k++) {
+    if (position !== parent.position) {
+      // Everything skipped over in a sequence must have been optional.
+      for (let k = parent.position; k < position; k++) {
         const skipped = particles[k];
-        const seen = k === state.index ? state.count : 0;
-        if (skipped && seen < skipped.min) at('SCHEMA_MISSING_ELEMENT', parent.path, `${parent.name} is missing ${skipped.name} (before ${name})`);
+        const seen = k === parent.position ? parent.count : 0;
+        if (skipped && seen < skipped.min) add('SCHEMA_MISSING_ELEMENT', pathTo(depth), `${parent.name} is missing ${skipped.name} (before ${name})`);
       }
-      state.index = j;
-      state.count = 1;
-      return candidate;
+      parent.position = position;
+      parent.count = 0;
     }
-    const earlier = particles.slice(0, state.index).some((p) => p.name === name);
-    at(
-      'SCHEMA_UNEXPECTED_ELEMENT',
-      path,
-      earlier ? `element ${name} is out of order in ${parent.name}` : `element ${name} is not allowed in ${parent.name}`,
-    );
-    return undefined;
+    const particle = particles[position] as RuntimeParticle;
+    parent.count++;
+    child.occurrence = parent.count;
+    child.repeatable = particle.max !== 1;
+    if (parent.count > particle.max) add('SCHEMA_TOO_MANY', `${pathTo(depth)}/${name}`, `${name} occurs more than ${particle.max} time(s) in ${parent.name}`);
+    return position;
   };
 
-  const finishModel = (frame: Frame) => {
-    const model = frame.complex;
-    if (!model || model.kind === 'simpleContent') return;
-    if (model.kind === 'choice') {
-      if (frame.state.index === -1) at('SCHEMA_MISSING_ELEMENT', frame.path, `${frame.name} must contain one of ${describe(model.particles)}`);
+  const finishModel = (frame: Frame, level: number) => {
+    const type = frame.type;
+    if (!type || type.kind === 'simple' || type.kind === 'simpleContent') return;
+    if (type.kind === 'choice') {
+      if (frame.position === -1) add('SCHEMA_MISSING_ELEMENT', pathTo(level), `${frame.name} must contain one of ${describe(type)}`);
       return;
     }
-    for (let k = frame.state.index; k < model.particles.length; k++) {
-      const particle = model.particles[k];
-      const seen = k === frame.state.index ? frame.state.count : 0;
-      if (particle && seen < particle.min) at('SCHEMA_MISSING_ELEMENT', frame.path, `${frame.name} is missing ${particle.name}`);
+    for (let k = frame.position; k < type.particles.length; k++) {
+      const particle = type.particles[k];
+      const seen = k === frame.position ? frame.count : 0;
+      if (particle && seen < particle.min) add('SCHEMA_MISSING_ELEMENT', pathTo(level), `${frame.name} is missing ${particle.name}`);
     }
   };
 
-  const checkAttributes = (tag: SaxesTagNS, frame: Frame) => {
-    const declared = frame.complex?.kind === 'simpleContent' ? frame.complex.attributes : [];
-    const seen = new Set<string>();
-    for (const attr of Object.values(tag.attributes)) {
-      if (attr.prefix === 'xmlns' || attr.name === 'xmlns' || attr.uri === XSI) continue;
-      const decl = attr.uri === '' ? declared.find((d) => d.name === attr.local) : undefined;
+  /** Applies xmlns declarations to the frame's scope; returns false when there are none. */
+  const declareNamespaces = (attributes: Record<string, string>, frame: Frame, parentScope: Map<string, string>): void => {
+    frame.scope = parentScope;
+    for (const key in attributes) {
+      if (key !== 'xmlns' && !key.startsWith('xmlns:')) continue;
+      if (frame.scope === parentScope) frame.scope = new Map(parentScope);
+      frame.scope.set(key === 'xmlns' ? '' : key.slice(6), attributes[key] ?? '');
+    }
+  };
+
+  /** Results of `resolve` (kept in two variables: it runs for every tag). */
+  let resolvedLocal = '';
+  let resolvedUri = '';
+  /** Splits a qualified name and resolves its prefix; an undeclared prefix is malformed XML. */
+  const resolve = (qname: string, scope: Map<string, string>, isAttribute: boolean): void => {
+    const colon = qname.indexOf(':');
+    if (colon === -1) {
+      resolvedLocal = qname;
+      resolvedUri = isAttribute ? '' : (scope.get('') ?? '');
+      return;
+    }
+    const prefix = qname.slice(0, colon);
+    const uri = scope.get(prefix);
+    if (uri === undefined) stop('XML_MALFORMED', `malformed XML: namespace prefix ${prefix} is not declared`);
+    resolvedLocal = qname.slice(colon + 1);
+    resolvedUri = uri ?? '';
+  };
+
+  const checkAttributes = (attributes: Record<string, string>, frame: Frame) => {
+    const declared = frame.type?.attributes ?? [];
+    let seen = 0;
+    for (const name in attributes) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      const value = attributes[name] ?? '';
+      resolve(name, frame.scope, true);
+      if (resolvedUri === XSI) continue;
+      const local = resolvedLocal;
+      const decl = resolvedUri === '' ? declared.find((d) => d.name === local) : undefined;
       if (!decl) {
-        if (!frame.skip) at('SCHEMA_UNEXPECTED_ATTRIBUTE', `${frame.path}/@${attr.name}`, `attribute ${attr.name} is not allowed on ${frame.name}`, attr.value);
+        if (!frame.skip) add('SCHEMA_UNEXPECTED_ATTRIBUTE', `${pathTo(depth)}/@${name}`, `attribute ${name} is not allowed on ${frame.name}`, value);
         continue;
       }
-      seen.add(decl.name);
-      const problem = schema ? simpleCheckFor(schema, decl.type)(attr.value) : undefined;
-      if (problem) at(problem.code, `${frame.path}/@${decl.name}`, `${frame.name}/@${decl.name} ${problem.message}`, attr.value);
-      if (frame.fields) {
-        const key = `${frame.relPath}@${decl.name}`;
-        const list = frame.fields.get(key);
-        if (list) list.push(attr.value);
-        else frame.fields.set(key, [attr.value]);
-      }
+      seen++;
+      const problem = schema ? simpleCheckFor(schema, decl.type)(value) : undefined;
+      if (problem) add(problem.code, `${pathTo(depth)}/@${decl.name}`, `${frame.name}/@${decl.name} ${problem.message}`, value);
+      if (frame.fields) pushValue(frame.fields, `${frame.relPath}@${decl.name}`, value);
     }
-    for (const decl of declared) {
-      if (decl.required && !seen.has(decl.name)) at('SCHEMA_MISSING_ATTRIBUTE', frame.path, `${frame.name} needs attribute ${decl.name}`);
+    if (seen < declared.length) {
+      for (const decl of declared) {
+        if (decl.required && !(decl.name in attributes)) add('SCHEMA_MISSING_ATTRIBUTE', pathTo(depth), `${frame.name} needs attribute ${decl.name}`);
+      }
     }
   };
 
   parser.on('doctype', () => stop('XML_DOCTYPE_FORBIDDEN', 'a DOCTYPE is not allowed: DTDs and entities are never processed'));
   parser.on('error', (error) => stop('XML_MALFORMED', `malformed XML: ${error.message.replace(/^.*?:\d+:\d+: /, '')}`));
   parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1];
-    if (stack.length >= XML_LIMITS.maxDepth) stop('XML_LIMIT_EXCEEDED', `elements nest deeper than ${XML_LIMITS.maxDepth}`);
-    const name = tag.local;
+    if (depth >= XML_LIMITS.maxDepth) stop('XML_LIMIT_EXCEEDED', `elements nest deeper than ${XML_LIMITS.maxDepth}`);
+    let frame = frames[depth];
+    if (!frame) {
+      frame = { name: '', occurrence: 1, repeatable: false, type: undefined, skip: false, position: 0, count: 0, text: '', fields: undefined, relPath: '', node: undefined, isRecord: false, scope: EMPTY_SCOPE };
+      frames[depth] = frame;
+    }
+    const parent = depth > 0 ? frames[depth - 1] : undefined;
+    const attributes = tag.attributes;
+    let hasAttributes = false;
+    for (const _ in attributes) {
+      hasAttributes = true;
+      break;
+    }
+    if (hasAttributes) declareNamespaces(attributes, frame, parent?.scope ?? EMPTY_SCOPE);
+    else frame.scope = parent?.scope ?? EMPTY_SCOPE;
+    resolve(tag.name, frame.scope, false);
+    const name = resolvedLocal;
+    const uri = resolvedUri;
+    frame.name = name;
+    frame.occurrence = 1;
+    frame.repeatable = false;
+    frame.text = '';
+    frame.count = 0;
+    frame.isRecord = false;
     if (!parent) {
-      schema = schemas.find((s) => s.namespace === tag.uri);
+      schema = schemas.find((s) => s.namespace === uri);
       if (!schema) {
-        const known = schemas.map((s) => s.message).join(', ');
-        stop(tag.uri ? 'XML_WRONG_NAMESPACE' : 'XML_UNKNOWN_ROOT', `root ${name} in namespace "${tag.uri}" is not one of ${known}`);
+        stop(uri ? 'XML_WRONG_NAMESPACE' : 'XML_UNKNOWN_ROOT', `root ${name} in namespace "${uri}" is not one of ${schemas.map((s) => s.message).join(', ')}`);
       }
-      const rootSchema = schema as CompiledSchema;
-      if (name !== rootSchema.rootElement) stop('XML_UNKNOWN_ROOT', `root element must be ${rootSchema.rootElement}, got ${name}`);
-      const { complex, simple } = typeOf(rootSchema.rootType);
-      const frame: Frame = { name, path: `/${name}`, absPath: name, relPath: '', complex, simple, skip: false, state: { index: 0, count: 0 }, text: '', fields: undefined };
-      if (complex?.kind === 'choice') frame.state.index = -1;
-      stack.push(frame);
-      checkAttributes(tag, frame);
-      return;
-    }
-    let particle: Particle | undefined;
-    let path: string;
-    if (parent.skip) {
-      path = `${parent.path}/${name}`;
+      const found = schema as CompiledSchema;
+      if (name !== found.rootElement) stop('XML_UNKNOWN_ROOT', `root element must be ${found.rootElement}, got ${name}`);
+      frame.type = runtimeSchema(found).root;
+      frame.skip = false;
+      frame.fields = undefined;
+      frame.relPath = '';
+      frame.node = { type: frame.type, relPath: '', trie: trie?.children.get(name), children: [] };
+    } else if (parent.skip) {
+      frame.type = undefined;
+      frame.skip = true;
+      frame.fields = undefined;
+      frame.node = undefined;
     } else {
-      if (tag.uri !== schema?.namespace) {
-        path = `${parent.path}/${name}`;
-        at('XML_WRONG_NAMESPACE', path, `element ${name} is in namespace "${tag.uri}", expected "${schema?.namespace}"`);
+      let node: PathNode | undefined;
+      if (uri !== schema?.namespace) {
+        add('XML_WRONG_NAMESPACE', `${pathTo(depth)}/${name}`, `element ${name} is in namespace "${uri}", expected "${schema?.namespace}"`);
       } else {
-        path = `${parent.path}/${name}`;
-        particle = accept(parent, name, path);
-        // A repeatable element's index in the path is its occurrence count within the parent.
-        if (particle && particle.max !== 1) path = `${parent.path}/${name}[${parent.state.count}]`;
+        // undefined: not allowed here, or inside xs:any — either way not validated further.
+        const position = accept(parent, frame, name);
+        const type = position === -1 ? undefined : parent.type?.particles[position]?.type;
+        if (type && parent.node) {
+          let cached = parent.node.children[position];
+          if (!cached) {
+            cached = childNode(parent.node, name, type);
+            parent.node.children[position] = cached;
+          }
+          node = cached;
+        }
+      }
+      frame.node = node;
+      frame.type = node?.type;
+      frame.skip = node === undefined;
+      frame.fields = frame.skip ? undefined : parent.fields;
+      frame.relPath = node ? node.relPath : '';
+      const boundary = node?.trie?.absPath;
+      if (!frame.skip && handler && boundary !== undefined) {
+        frame.isRecord = true;
+        const trieNode = node?.trie;
+        if (handler.reuseFields && trieNode?.spare) {
+          frame.fields = trieNode.spare;
+          trieNode.spare = undefined;
+        } else frame.fields = new Map();
+        handler.open?.(boundary, locationAt(depth + 1));
       }
     }
-    const skip = parent.skip || !particle || particle.name === '*';
-    const absPath = `${parent.absPath}/${name}`;
-    const isRecord = !skip && handler !== undefined && handler.boundaries.has(absPath);
-    const { complex, simple } = skip ? {} : typeOf(particle?.type ?? '');
-    let fields = parent.fields;
-    let relPath = parent.relPath === '' ? name : `${parent.relPath}/${name}`;
-    if (isRecord) {
-      fields = new Map();
-      relPath = '';
-      if (recordFields) recordStack.push(recordFields);
-      recordFields = fields;
-      handler.open?.(absPath, { path, line: parser.line });
-    }
-    const frame: Frame = {
-      name, path, absPath, relPath, complex, simple, skip,
-      state: { index: complex?.kind === 'choice' ? -1 : 0, count: 0 },
-      text: '', fields: skip ? undefined : fields,
-    };
-    stack.push(frame);
-    checkAttributes(tag, frame);
+    frame.position = frame.type?.kind === 'choice' ? -1 : 0;
+    depth++;
+    if (hasAttributes || (frame.type?.attributes.length ?? 0) > 0) checkAttributes(attributes, frame);
   });
   parser.on('text', (text) => {
-    const frame = stack[stack.length - 1];
+    const frame = frames[depth - 1];
     if (!frame || frame.skip) return;
-    if (frame.simple) {
+    const kind = frame.type?.kind;
+    if (kind === 'simple' || kind === 'simpleContent') {
       frame.text += text;
       if (frame.text.length > XML_LIMITS.maxTextLength) stop('XML_LIMIT_EXCEEDED', `text of ${frame.name} is longer than ${XML_LIMITS.maxTextLength} characters`);
-    } else if (/\S/.test(text)) {
-      at('SCHEMA_UNEXPECTED_TEXT', frame.path, `${frame.name} holds elements, not text`, text.trim().slice(0, 40));
+    } else if (!isWhitespace(text)) {
+      add('SCHEMA_UNEXPECTED_TEXT', pathTo(depth), `${frame.name} holds elements, not text`, text.trim().slice(0, 40));
     }
   });
   parser.on('closetag', () => {
-    const frame = stack.pop();
+    const frame = frames[depth - 1];
     if (!frame) return;
-    if (frame.skip) return;
-    if (frame.simple) {
-      const problem = frame.simple(frame.text);
-      if (problem) at(problem.code, frame.path, `${frame.name} ${problem.message}`, frame.text.slice(0, 80));
-      if (frame.fields && frame.relPath !== '') {
-        const list = frame.fields.get(frame.relPath);
-        if (list) list.push(frame.text);
-        else frame.fields.set(frame.relPath, [frame.text]);
+    if (!frame.skip) {
+      const type = frame.type;
+      if (type?.check) {
+        const problem = type.check(frame.text);
+        if (problem) add(problem.code, pathTo(depth), `${frame.name} ${problem.message}`, frame.text.slice(0, 80));
+        if (frame.fields && frame.relPath !== '') pushValue(frame.fields, frame.relPath, frame.text);
+      } else {
+        finishModel(frame, depth);
       }
-    } else {
-      finishModel(frame);
+      const boundary = frame.node?.trie?.absPath;
+      if (frame.isRecord && handler && frame.fields && boundary !== undefined) {
+        handler.close(boundary, frame.fields, locationAt(depth));
+        const trieNode = frame.node?.trie;
+        if (handler.reuseFields && trieNode) {
+          frame.fields.clear();
+          trieNode.spare = frame.fields;
+        }
+      }
     }
-    if (handler && frame.relPath === '' && frame.fields && recordFields === frame.fields) {
-      handler.close(frame.absPath, frame.fields, { path: frame.path, line: parser.line });
-      recordFields = recordStack.pop();
-    }
+    depth--;
   });
 
   try {
