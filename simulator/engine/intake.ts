@@ -1,0 +1,185 @@
+/**
+ * Intake: turns an uploaded file into payments, with every validation issue. File-level
+ * problems (syntax, schema, totals, duplicates) reject the whole file (FF01, AM10, AM18 …);
+ * problems of one payment reject that payment (AC01, RR04 …) and the file is PART.
+ */
+import { fromYymmdd } from '../../formats/dates.ts';
+import { checkBankgiro, checkPlusgiro } from '../../formats/identifiers/giro.ts';
+import { checkSwedishAccount } from '../../formats/identifiers/account.ts';
+import { reasonCodeFor, type FormatIssue } from '../../formats/issues.ts';
+import { lbFileKind, parseLb, type LbRecord } from '../../formats/bankgirot/lb.ts';
+import { classifyCreditor, parsePain001, type CreditTransfer, type Pain001Document } from '../../formats/pain001/index.ts';
+import type { BankProfile } from '../banks/profile.ts';
+import type { CreditorKind, StatusReason } from './model.ts';
+
+export interface IntakePayment {
+  paymentInformationId: string;
+  endToEndId: string;
+  instructionId?: string;
+  amountOre: number;
+  currency: string;
+  /** Debtor account as written (IBAN, BBAN or bankgiro), matched to a sandbox account later. */
+  debtorAccount: string;
+  creditor: { kind: CreditorKind; account: string; name?: string };
+  reference?: { type: 'ocr' | 'message'; value: string };
+  /** `YYYY-MM-DD`, or '' for LB's GENAST (as soon as possible). */
+  requestedExecutionDate: string;
+  /** Reasons this payment is rejected at intake (empty when accepted). */
+  rejections: StatusReason[];
+}
+
+export interface IntakeResult {
+  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb';
+  messageId: string;
+  /** File-level rejection reasons (the whole file is refused when non-empty). */
+  fileRejections: StatusReason[];
+  issues: FormatIssue[];
+  payments: IntakePayment[];
+}
+
+/** Issue codes that concern one payment: they reject that payment, not the file. */
+const PAYMENT_LEVEL = new Set<FormatIssue['code']>([
+  'AMOUNT_NOT_POSITIVE', 'AMOUNT_DECIMALS', 'AMOUNT_TOO_LARGE', 'CURRENCY_NOT_ALLOWED', 'ACCOUNT_INVALID', 'BANKGIRO_INVALID', 'PLUSGIRO_INVALID',
+  'IBAN_INVALID', 'BIC_INVALID', 'CLEARING_INVALID', 'CREDITOR_ADDRESSING_INCONSISTENT', 'OCR_INVALID', 'REMITTANCE_TOO_LONG', 'CHARSET', 'NAME_MISSING', 'DATE_INVALID',
+]);
+
+const TX_PATH = /^\/Document\/CstmrCdtTrfInitn\/PmtInf\[(\d+)\]\/CdtTrfTxInf\[(\d+)\]/;
+
+function reason(issue: FormatIssue): StatusReason {
+  return { code: reasonCodeFor(issue.code), message: issue.message };
+}
+
+function accountText(account: CreditTransfer['creditorAccount']): string {
+  if (!account) return '';
+  return 'iban' in account ? account.iban : account.other;
+}
+
+function painPayments(doc: Pain001Document, issues: FormatIssue[]): { payments: IntakePayment[]; fileLevel: FormatIssue[] } {
+  const byTx = new Map<string, FormatIssue[]>();
+  const fileLevel: FormatIssue[] = [];
+  for (const found of issues) {
+    if (found.severity !== 'error') continue;
+    const m = TX_PATH.exec(found.path);
+    if (m && PAYMENT_LEVEL.has(found.code)) {
+      const key = `${m[1]}/${m[2]}`;
+      byTx.set(key, [...(byTx.get(key) ?? []), found]);
+    } else fileLevel.push(found);
+  }
+  const payments: IntakePayment[] = [];
+  doc.paymentInformation.forEach((pmtInf, i) => {
+    const debtor = pmtInf.debtorAccount;
+    const debtorAccount = 'iban' in debtor ? debtor.iban : debtor.other;
+    pmtInf.transactions.forEach((tx, j) => {
+      const path = `/Document/CstmrCdtTrfInitn/PmtInf[${i + 1}]/CdtTrfTxInf[${j + 1}]`;
+      const classified = classifyCreditor(tx, path);
+      const creditor = classified.ok
+        ? classified.value.kind === 'account'
+          ? { kind: 'account' as const, account: `${classified.value.clearing}-${classified.value.account}` }
+          : classified.value.kind === 'iban'
+            ? { kind: 'iban' as const, account: classified.value.iban }
+            : { kind: classified.value.kind, account: classified.value.number }
+        : { kind: 'account' as const, account: accountText(tx.creditorAccount) };
+      const ocr = tx.structuredRemittance.find((s) => s.creditorReferenceType === 'SCOR')?.creditorReference;
+      const message = tx.unstructuredRemittance[0];
+      const payment: IntakePayment = {
+        paymentInformationId: pmtInf.paymentInformationId,
+        endToEndId: tx.endToEndId,
+        amountOre: tx.amountOre,
+        currency: tx.currency,
+        debtorAccount,
+        creditor: tx.creditor.name === undefined ? creditor : { ...creditor, name: tx.creditor.name },
+        requestedExecutionDate: pmtInf.requestedExecutionDate,
+        rejections: (byTx.get(`${i + 1}/${j + 1}`) ?? []).map(reason),
+      };
+      if (tx.instructionId !== undefined) payment.instructionId = tx.instructionId;
+      if (ocr !== undefined) payment.reference = { type: 'ocr', value: ocr };
+      else if (message !== undefined) payment.reference = { type: 'message', value: message };
+      payments.push(payment);
+    });
+  });
+  return { payments, fileLevel };
+}
+
+function lbPayments(records: LbRecord[], issues: FormatIssue[]): { payments: IntakePayment[]; fileLevel: FormatIssue[]; sender: string } {
+  const opening = records.find((r) => r.type === '11');
+  const sender = opening?.type === '11' ? opening.senderBankgiro.replace(/^0+/, '') : '';
+  const defaultDate = opening?.type === '11' ? opening.paymentDate : '';
+  const accounts = new Map<string, { clearing: string; account: string }>();
+  const names = new Map<string, string>();
+  for (const r of records) {
+    if (r.type === '40') accounts.set(r.payee, { clearing: r.clearing, account: r.account.replace(/^0+/, '') });
+    if (r.type === '26') names.set(r.payee, r.name);
+  }
+  const lineIssues = new Map<number, FormatIssue[]>();
+  const fileLevel: FormatIssue[] = [];
+  for (const found of issues) {
+    if (found.severity !== 'error') continue;
+    if (found.line !== undefined && PAYMENT_LEVEL.has(found.code)) lineIssues.set(found.line, [...(lineIssues.get(found.line) ?? []), found]);
+    else fileLevel.push(found);
+  }
+  const payments: IntakePayment[] = [];
+  let index = 0;
+  for (const r of records) {
+    if (r.type !== '14') continue;
+    index++;
+    const rejections = (r.line === undefined ? [] : lineIssues.get(r.line) ?? []).map(reason);
+    const account = accounts.get(r.payee);
+    let creditor: IntakePayment['creditor'];
+    if (account) {
+      const check = checkSwedishAccount(account.clearing, account.account);
+      if (!check.ok) rejections.push({ code: 'AC01', message: check.message });
+      creditor = { kind: 'account', account: check.ok ? `${check.value.clearing}-${check.value.account}` : `${account.clearing}-${account.account}` };
+    } else {
+      const number = r.payee.replace(/^0+/, '');
+      const bankgiro = checkBankgiro(number);
+      const plusgiro = bankgiro.ok ? bankgiro : checkPlusgiro(number);
+      creditor = { kind: 'bankgiro', account: number };
+      if (!bankgiro.ok && !plusgiro.ok && !rejections.some((x) => x.code === 'AC01')) rejections.push({ code: 'AC01', message: bankgiro.message });
+    }
+    const name = names.get(r.payee);
+    if (name !== undefined) creditor.name = name;
+    const rawDate = r.paymentDate || defaultDate;
+    const date = rawDate === 'GENAST' || rawDate === '' ? '' : (fromYymmdd(rawDate) ?? '');
+    if (rawDate !== '' && rawDate !== 'GENAST' && date === '') rejections.push({ code: 'DT01', message: `payment date ${rawDate} is not a date` });
+    const payment: IntakePayment = {
+      paymentInformationId: `LB-${sender}`,
+      endToEndId: r.information || `LB-${index}`,
+      amountOre: r.amountOre,
+      currency: opening?.type === '11' && opening.currency ? opening.currency : 'SEK',
+      debtorAccount: sender,
+      creditor,
+      requestedExecutionDate: date,
+      rejections,
+    };
+    if (r.reference) payment.reference = /^\d+$/.test(r.reference) && !account ? { type: 'ocr', value: r.reference } : { type: 'message', value: r.reference };
+    payments.push(payment);
+  }
+  return { payments, fileLevel, sender };
+}
+
+/** Reads an uploaded file the way the bank's intake does. */
+export function intake(bytes: Uint8Array, profile: BankProfile): IntakeResult {
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
+  if (head.startsWith('<') || head.startsWith('\uFEFF') || head.startsWith('ï»¿')) {
+    const parsed = parsePain001(bytes, { rules: profile.pain001Rules });
+    const doc = parsed.value;
+    if (!doc) {
+      return { format: 'pain.001.001.03', messageId: '', fileRejections: [{ code: 'FF01', message: parsed.issues[0]?.message ?? 'not a pain.001 document' }], issues: parsed.issues, payments: [] };
+    }
+    const { payments, fileLevel } = painPayments(doc, parsed.issues);
+    const fileRejections = fileLevel.map(reason);
+    if (!profile.acceptedFormats.includes(doc.version)) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept ${doc.version}` });
+    return { format: doc.version, messageId: doc.groupHeader.messageId, fileRejections, issues: parsed.issues, payments };
+  }
+  const parsed = parseLb(bytes);
+  const file = parsed.value;
+  if (!file || lbFileKind(file) !== 'payment-order') {
+    const message = file ? 'an LB return file cannot be sent to the bank' : parsed.issues[0]?.message ?? 'not a payment file';
+    return { format: 'lb', messageId: '', fileRejections: [{ code: 'FF01', message }], issues: parsed.issues, payments: [] };
+  }
+  const { payments, fileLevel, sender } = lbPayments(file.records, parsed.issues);
+  const fileRejections = fileLevel.map(reason);
+  if (!profile.acceptedFormats.includes('lb')) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept Bankgirot LB files` });
+  // LB has no message id; the engine identifies an LB file by its sender and content hash.
+  return { format: 'lb', messageId: `LB-${sender}`, fileRejections, issues: parsed.issues, payments };
+}

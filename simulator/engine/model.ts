@@ -1,0 +1,203 @@
+import type { BankId, SigningMode } from '../banks/profile.ts';
+
+/** Sandbox-local date-time in Swedish local time, `YYYY-MM-DDTHH:MM:SS` (the simulated clock has no time zone to get wrong). */
+export type LocalDateTime = string;
+
+export interface SandboxAccount {
+  id: string;
+  name: string;
+  iban: string;
+  clearing: string;
+  accountNumber: string;
+  currency: string;
+  primary: boolean;
+  openingBalanceOre: number;
+  bookedOre: number;
+}
+
+export interface InternetBankUser {
+  id: string;
+  name: string;
+  password: string;
+  /** Base32 TOTP secret (otplib). */
+  totpSecret: string;
+  role: 'administrator' | 'user';
+}
+
+export interface Company {
+  name: string;
+  organisationNumber: string;
+  /** Swedbank customer agreement id: `06` + org number + `B001` (InitgPty/Id/OrgId/Othr/Id). */
+  agreementId: string;
+  bankgiro: string;
+}
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+}
+
+export type FaultAction =
+  | { type: 'reject'; reasonCode: string; message?: string }
+  | { type: 'delay-report'; bankDays: number }
+  | { type: 'drop-report' }
+  | { type: 'duplicate-report' }
+  | { type: 'http-error'; status: 503 | 500 | 502 | 504; times?: number }
+  | { type: 'latency'; ms: number }
+  | { type: 'fail-webhook'; status?: number; times?: number };
+
+export interface FaultMatch {
+  endpoint?: string;
+  method?: string;
+  creditorAccount?: string;
+  minAmountOre?: number;
+  maxAmountOre?: number;
+  endToEndId?: string;
+  reportType?: string;
+}
+
+export interface FaultRule {
+  id: string;
+  match: FaultMatch;
+  action: FaultAction;
+  /** How many times the rule fired (http-error / fail-webhook `times` count down against it). */
+  hits: number;
+}
+
+export interface SandboxCore {
+  id: string;
+  bank: BankId;
+  seed: number;
+  apiKey: string;
+  createdAt: LocalDateTime;
+  now: LocalDateTime;
+  company: Company;
+  accounts: SandboxAccount[];
+  users: InternetBankUser[];
+  signingModes: SigningMode[];
+  counters: { file: number; payment: number; report: number; entry: number; event: number; incoming: number; cancellation: number };
+  webhook: WebhookConfig | undefined;
+  faults: FaultRule[];
+  /** Reports held back by a delay fault: released at the start of the given bank day. */
+  heldReports: { reportId: string; releaseOn: string }[];
+}
+
+export type FileStatus = 'RECEIVED' | 'REJECTED' | 'AWAITING_SIGNATURE' | 'PARTIALLY_ACCEPTED' | 'SIGNED';
+export type PaymentStatus = 'RECEIVED' | 'REJECTED' | 'AWAITING_SIGNATURE' | 'SCHEDULED' | 'EXECUTED' | 'CANCELLED';
+export type CancellationStatus = 'REQUESTED' | 'CANCELLED' | 'CANCELLATION_REJECTED';
+
+export interface StatusReason {
+  code: string;
+  message: string;
+}
+
+export type CreditorKind = 'bankgiro' | 'plusgiro' | 'account' | 'iban';
+
+export interface Payment {
+  id: string;
+  fileId: string;
+  paymentInformationId: string;
+  endToEndId: string;
+  instructionId?: string;
+  amountOre: number;
+  currency: string;
+  debtorAccountId: string;
+  creditor: { kind: CreditorKind; account: string; name?: string };
+  /** OCR reference (SCOR) or free-text message. */
+  reference?: { type: 'ocr' | 'message'; value: string };
+  requestedExecutionDate: string;
+  /** The bank day it executes (set when scheduled; may move with retries). */
+  executionDate?: string;
+  status: PaymentStatus;
+  reasons: StatusReason[];
+  retries: number;
+  executedAt?: LocalDateTime;
+  entryId?: string;
+  cancellation?: { status: CancellationStatus; requestedAt: LocalDateTime; resolvedAt?: LocalDateTime; via: 'api' | 'camt.055' | 'internet-bank'; assignmentId?: string; reason?: StatusReason };
+  /** Chronological status history, for people reading the API. */
+  history: { at: LocalDateTime; status: string; reason?: string }[];
+}
+
+export interface PaymentFile {
+  id: string;
+  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb';
+  receivedAt: LocalDateTime;
+  sha256: string;
+  sizeBytes: number;
+  idempotencyKey?: string;
+  messageId: string;
+  status: FileStatus;
+  reasons: StatusReason[];
+  /** Issues found by validation (every one, with its location). */
+  issues: { path: string; code: string; message: string; severity: string; line?: number }[];
+  signature?: { at: LocalDateTime; channel: 'in-app' | 'internet-bank'; signedBy: string };
+  numberOfTransactions: number;
+  controlSumOre: number;
+  payments: Payment[];
+}
+
+export type ReportType = 'pain.002' | 'camt.052' | 'camt.053' | 'camt.054' | 'camt.029' | 'bgmax';
+
+export interface ReportMeta {
+  id: string;
+  sequence: number;
+  type: ReportType;
+  /** The exact message, e.g. `pain.002.001.03`. */
+  message: string;
+  createdAt: LocalDateTime;
+  contentType: string;
+  fileId?: string;
+  accountId?: string;
+  /** Hidden from the mailbox until released (delay fault) or never (drop fault). */
+  visible: boolean;
+  sizeBytes: number;
+}
+
+export interface Entry {
+  id: string;
+  accountId: string;
+  bookingDate: string;
+  valueDate: string;
+  amountOre: number;
+  creditDebit: 'CRDT' | 'DBIT';
+  bankTransactionCode: { domain: string; family: string; subFamily: string };
+  paymentId?: string;
+  fileId?: string;
+  messageId?: string;
+  paymentInformationId?: string;
+  endToEndId?: string;
+  counterpartyName?: string;
+  reference?: { type: 'ocr' | 'message'; value: string };
+  incomingId?: string;
+}
+
+export interface IncomingPayment {
+  id: string;
+  receivedAt: LocalDateTime;
+  date: string;
+  amountOre: number;
+  reference: string;
+  referenceType: 'ocr' | 'message';
+  payerName: string;
+  payerBankgiro: string;
+  accountId: string;
+  entryId: string;
+}
+
+export type EventType = 'payment_file.status_changed' | 'payment.status_changed' | 'payment.cancellation_changed' | 'report.available' | 'incoming_payment.received';
+
+export interface BankEvent {
+  id: string;
+  sequence: number;
+  type: EventType;
+  createdAt: LocalDateTime;
+  data: Record<string, unknown>;
+}
+
+export interface WebhookDelivery {
+  eventId: string;
+  url: string;
+  attempts: { at: string; status: number | 'error'; error?: string }[];
+  state: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt?: number;
+}

@@ -1,0 +1,215 @@
+/**
+ * Builds the bank's outgoing files from engine state with the formats/ writers, so every
+ * report a client downloads is a real, schema-valid document.
+ */
+import { writeBgMax, withBgMaxTotals, type BgMaxPayment } from '../../formats/bankgirot/bgmax.ts';
+import { writeAccountReport } from '../../formats/camt/report-write.ts';
+import type { AccountReportMessage, Balance, EntryTransaction, ReportEntry } from '../../formats/camt/report-model.ts';
+import { writeResolution } from '../../formats/camt/cancellation.ts';
+import { formatOre } from '../../formats/money.ts';
+import { writePain002 } from '../../formats/pain002/write.ts';
+import type { Pain002Document, TransactionStatusReport } from '../../formats/pain002/model.ts';
+import type { BankProfile } from '../banks/profile.ts';
+import type { Entry, IncomingPayment, LocalDateTime, Payment, PaymentFile, SandboxAccount, SandboxCore, StatusReason } from './model.ts';
+
+export interface StatusLine {
+  payment: Payment;
+  status: string;
+  reasons: StatusReason[];
+}
+
+export function pain002For(
+  profile: BankProfile,
+  messageId: string,
+  now: LocalDateTime,
+  file: PaymentFile,
+  groupStatus: string | undefined,
+  groupReasons: StatusReason[],
+  lines: StatusLine[],
+): string {
+  const byPmtInf = new Map<string, TransactionStatusReport[]>();
+  for (const line of lines) {
+    const list = byPmtInf.get(line.payment.paymentInformationId) ?? [];
+    const tx: TransactionStatusReport = {
+      originalEndToEndId: line.payment.endToEndId,
+      status: line.status,
+      reasons: line.reasons.map((r) => ({ code: r.code, additionalInfo: [r.message] })),
+      originalAmountOre: line.payment.amountOre,
+      originalCurrency: line.payment.currency,
+      accountServicerReference: line.payment.id,
+    };
+    if (line.payment.instructionId !== undefined) tx.originalInstructionId = line.payment.instructionId;
+    if (line.payment.requestedExecutionDate) tx.originalRequestedExecutionDate = line.payment.requestedExecutionDate;
+    list.push(tx);
+    byPmtInf.set(line.payment.paymentInformationId, list);
+  }
+  const doc: Pain002Document = {
+    version: profile.pain002Version,
+    messageId,
+    creationDateTime: now,
+    debtorAgentBic: profile.bic,
+    original: {
+      messageId: file.messageId,
+      messageNameId: file.format === 'lb' ? 'LB' : file.format,
+      numberOfTransactions: String(file.numberOfTransactions),
+      controlSum: formatOre(file.controlSumOre),
+      reasons: groupReasons.map((r) => ({ code: r.code, additionalInfo: [r.message] })),
+      countsPerStatus: [],
+    },
+    paymentInformation: [...byPmtInf.entries()].map(([id, transactions]) => ({ originalPaymentInformationId: id, reasons: [], transactions })),
+  };
+  if (groupStatus !== undefined) doc.original.groupStatus = groupStatus;
+  return writePain002(doc);
+}
+
+function entryTransaction(entry: Entry): EntryTransaction {
+  const tx: EntryTransaction = { unstructuredRemittance: [], amountOre: entry.amountOre, currency: 'SEK', creditDebit: entry.creditDebit };
+  if (entry.messageId !== undefined) tx.messageId = entry.messageId;
+  if (entry.paymentId !== undefined || entry.incomingId !== undefined) tx.accountServicerReference = entry.paymentId ?? entry.incomingId;
+  if (entry.paymentInformationId !== undefined) tx.paymentInformationId = entry.paymentInformationId;
+  tx.endToEndId = entry.endToEndId ?? 'NOTPROVIDED';
+  if (entry.counterpartyName !== undefined) {
+    if (entry.creditDebit === 'DBIT') tx.creditorName = entry.counterpartyName;
+    else tx.debtorName = entry.counterpartyName;
+  }
+  if (entry.reference?.type === 'ocr') {
+    tx.creditorReferenceType = 'SCOR';
+    tx.creditorReference = entry.reference.value;
+  } else if (entry.reference) tx.unstructuredRemittance = [entry.reference.value.slice(0, 140)];
+  return tx;
+}
+
+function reportEntry(entry: Entry): ReportEntry {
+  return {
+    entryReference: entry.id,
+    amountOre: entry.amountOre,
+    currency: 'SEK',
+    creditDebit: entry.creditDebit,
+    status: 'BOOK',
+    bookingDate: entry.bookingDate,
+    valueDate: entry.valueDate,
+    accountServicerReference: entry.id,
+    bankTransactionCode: entry.bankTransactionCode,
+    transactions: [entryTransaction(entry)],
+  };
+}
+
+function camtMessage(profile: BankProfile, family: 'camt.052' | 'camt.053' | 'camt.054'): AccountReportMessage {
+  // camt.052 exists only as .02 in the schemas this simulator ships.
+  return family === 'camt.052' ? 'camt.052.001.02' : `${family}.001.${profile.camtVersion}`;
+}
+
+export function camt054For(profile: BankProfile, core: SandboxCore, account: SandboxAccount, messageId: string, now: LocalDateTime, entries: Entry[]): string {
+  return writeAccountReport({
+    message: camtMessage(profile, 'camt.054'),
+    messageId,
+    creationDateTime: now,
+    reports: [{ id: messageId, creationDateTime: now, account: { iban: account.iban, currency: account.currency, ownerName: core.company.name }, balances: [], entries: entries.map(reportEntry) }],
+  });
+}
+
+/** Statement (camt.053) or intraday report (camt.052) with opening/closing booked and available balances. */
+export function statementFor(
+  profile: BankProfile,
+  family: 'camt.052' | 'camt.053',
+  core: SandboxCore,
+  account: SandboxAccount,
+  messageId: string,
+  now: LocalDateTime,
+  date: string,
+  openingOre: number,
+  entries: Entry[],
+  reservedOre: number,
+): string {
+  const closing = entries.reduce((sum, e) => sum + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), openingOre);
+  const balances: Balance[] = [
+    { type: 'OPBD', amountOre: openingOre, currency: account.currency, date },
+    { type: family === 'camt.053' ? 'CLBD' : 'ITBD', amountOre: closing, currency: account.currency, date },
+    { type: family === 'camt.053' ? 'CLAV' : 'ITAV', amountOre: closing - reservedOre, currency: account.currency, date },
+  ];
+  return writeAccountReport({
+    message: camtMessage(profile, family),
+    messageId,
+    creationDateTime: now,
+    reports: [{
+      id: messageId,
+      electronicSequenceNumber: String(Number(date.replace(/-/g, '')) % 100000),
+      creationDateTime: now,
+      fromDateTime: `${date}T00:00:00`,
+      toDateTime: family === 'camt.053' ? `${date}T23:59:59` : now,
+      account: { iban: account.iban, currency: account.currency, ownerName: core.company.name },
+      balances,
+      entries: entries.map(reportEntry),
+    }],
+  });
+}
+
+export function camt029For(
+  profile: BankProfile,
+  core: SandboxCore,
+  messageId: string,
+  now: LocalDateTime,
+  file: PaymentFile,
+  payments: { payment: Payment; cancelled: boolean; reason?: StatusReason }[],
+  caseId: string | undefined,
+): string {
+  const allCancelled = payments.every((p) => p.cancelled);
+  const doc = {
+    assignmentId: messageId,
+    assignerBic: profile.bic,
+    assigneeName: core.company.name,
+    creationDateTime: now,
+    confirmation: allCancelled ? 'CNCL' : 'RJCR',
+    paymentInformation: [...new Set(payments.map((p) => p.payment.paymentInformationId))].map((pmtInfId) => ({
+      originalPaymentInformationId: pmtInfId,
+      originalMessageId: file.messageId,
+      originalMessageNameId: file.format === 'lb' ? 'LB' : file.format,
+      transactions: payments.filter((p) => p.payment.paymentInformationId === pmtInfId).map((p) => {
+        const tx: Parameters<typeof writeResolution>[0]['paymentInformation'][number]['transactions'][number] = {
+          originalEndToEndId: p.payment.endToEndId,
+          status: p.cancelled ? 'ACCR' : 'RJCR',
+          originalAmountOre: p.payment.amountOre,
+          originalCurrency: p.payment.currency,
+        };
+        if (p.payment.instructionId !== undefined) tx.originalInstructionId = p.payment.instructionId;
+        if (p.payment.requestedExecutionDate) tx.originalRequestedExecutionDate = p.payment.requestedExecutionDate;
+        if (p.reason) {
+          tx.reasonCode = p.reason.code;
+          tx.additionalInfo = [p.reason.message];
+        }
+        return tx;
+      }),
+    })),
+  };
+  return writeResolution(caseId === undefined ? doc : { ...doc, resolvedCaseId: caseId });
+}
+
+export function bgmaxFor(core: SandboxCore, account: SandboxAccount, now: LocalDateTime, date: string, serial: number, incoming: IncomingPayment[]): string {
+  const payments: BgMaxPayment[] = incoming.map((p, i) => ({
+    senderBankgiro: p.payerBankgiro,
+    reference: p.reference,
+    referenceAlignment: 'left',
+    amountOre: p.amountOre,
+    referenceCode: p.referenceType === 'ocr' ? '2' : p.reference ? '4' : '1',
+    paymentChannel: '1',
+    bgcSerialNumber: String(serial * 1000 + i + 1),
+    imageFlag: '0',
+    deduction: false,
+    extraReferences: [],
+    information: [],
+    name: p.payerName,
+  }));
+  return writeBgMax(withBgMaxTotals({
+    version: '01',
+    timestamp: `${now.replace(/[-T:]/g, '')}000000`,
+    testMarker: 'T',
+    sections: [{
+      payeeBankgiro: core.company.bankgiro,
+      payeePlusgiro: '',
+      currency: 'SEK',
+      payments,
+      deposit: { payeeBankAccount: `${account.clearing}${account.accountNumber}`, paymentDate: date, depositSerialNumber: String(serial), amountOre: 0, currency: 'SEK', paymentCount: 0, depositType: '' },
+    }],
+    trailer: { paymentCount: 0, deductionCount: 0, extraReferenceCount: 0, depositCount: 0 },
+  }));
+}
