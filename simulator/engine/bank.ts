@@ -158,7 +158,7 @@ export class Engine {
 
   private indexFile(state: SandboxState, file: PaymentFile): void {
     state.files.set(file.id, file);
-    if (file.idempotencyKey) state.byIdempotencyKey.set(file.idempotencyKey, file.id);
+    for (const key of file.idempotencyKeys) state.byIdempotencyKey.set(key, file.id);
     if (file.messageId && !state.byMessageId.has(file.messageId) && file.status !== 'REJECTED') state.byMessageId.set(file.messageId, file.id);
     if (!state.bySha.has(file.sha256)) state.bySha.set(file.sha256, file.id);
     for (const p of file.payments) state.payments.set(p.id, p);
@@ -371,7 +371,13 @@ export class Engine {
       const messageId = sniffMessageId(bytes);
       const sameBytes = state.bySha.get(digest);
       const sameFile = sameBytes === undefined ? undefined : state.files.get(sameBytes);
-      if (sameFile && (messageId === undefined || sameFile.messageId === messageId)) {
+      if (sameFile && (messageId === undefined || sameFile.messageId === messageId || sameFile.status === 'RECEIVED')) {
+        if (options.idempotencyKey !== undefined) {
+          // The key now names that file too: the same key with other bytes must conflict.
+          sameFile.idempotencyKeys.push(options.idempotencyKey);
+          state.byIdempotencyKey.set(options.idempotencyKey, sameFile.id);
+          await this.saveFile(state, sameFile);
+        }
         return ok({ fileId: sameFile.id, status: sameFile.status, idempotencyHit: true });
       }
       const core = state.core;
@@ -383,6 +389,7 @@ export class Engine {
         sha256: digest,
         sizeBytes: bytes.length,
         messageId: messageId ?? '',
+        idempotencyKeys: options.idempotencyKey === undefined ? [] : [options.idempotencyKey],
         status: 'RECEIVED',
         reasons: [],
         issues: [],
@@ -390,7 +397,6 @@ export class Engine {
         controlSumOre: 0,
         payments: [],
       };
-      if (options.idempotencyKey !== undefined) file.idempotencyKey = options.idempotencyKey;
       await this.options.store.put(col(core.id, 'raw'), file.id, { base64: Buffer.from(bytes).toString('base64') });
       state.files.set(file.id, file);
       if (options.idempotencyKey !== undefined) state.byIdempotencyKey.set(options.idempotencyKey, file.id);

@@ -124,7 +124,8 @@ export interface PaymentFile {
   receivedAt: LocalDateTime;
   sha256: string;
   sizeBytes: number;
-  idempotencyKey?: string;
+  /** Every Idempotency-Key that answered with this file (the upload's, and later retries' with the same bytes). */
+  idempotencyKeys: string[];
   messageId: string;
   status: FileStatus;
   reasons: StatusReason[];

@@ -2,7 +2,13 @@
 import { generateOcr } from '../../formats/identifiers/ocr.ts';
 import { createRandom } from '../../formats/random.ts';
 import { sampleTransaction, withComputedTotals, writePain001, type CreditTransfer, type Pain001Document, type Pain001Version } from '../../formats/pain001/index.ts';
-import type { SandboxCore } from '../../simulator/engine/model.ts';
+/** What a payment file needs to know about the sandbox it is sent to. */
+export interface FileSender {
+  id: string;
+  now: string;
+  company: { name: string; agreementId: string };
+  accounts: { iban: string }[];
+}
 
 export interface SimplePayment {
   amountOre: number;
@@ -13,7 +19,7 @@ export interface SimplePayment {
   ocr?: string;
 }
 
-export function pain001For(core: SandboxCore, payments: SimplePayment[], options: { messageId?: string; version?: Pain001Version; accountIndex?: number } = {}): string {
+export function pain001For(core: FileSender, payments: SimplePayment[], options: { messageId?: string; version?: Pain001Version; accountIndex?: number } = {}): string {
   const account = core.accounts[options.accountIndex ?? 0];
   if (!account) throw new Error('sandbox has no such account');
   const byDate = new Map<string, CreditTransfer[]>();
@@ -48,7 +54,7 @@ export function pain001For(core: SandboxCore, payments: SimplePayment[], options
 }
 
 /** A large file of random valid payments from the sandbox's account. */
-export function bulkPain001For(core: SandboxCore, count: number, date: string, seed: number, messageId = `BULK-${seed}-${count}`): string {
+export function bulkPain001For(core: FileSender, count: number, date: string, seed: number, messageId = `BULK-${seed}-${count}`): string {
   const random = createRandom(seed);
   const transactions: CreditTransfer[] = [];
   for (let i = 0; i < count; i++) transactions.push({ ...sampleTransaction(random, i + 1), amountOre: 100 + (i % 500) });

@@ -1,0 +1,67 @@
+/**
+ * Wires a complete simulator (engine + webhooks + server) for `sandbank start`, tests and
+ * benchmarks. Only main.ts passes the real clock and a crypto seed.
+ */
+import express from 'express';
+import { createRandom, type Random } from '../formats/random.ts';
+import { Engine } from './engine/bank.ts';
+import type { LocalDateTime } from './engine/model.ts';
+import type { StorePort } from './engine/store-port.ts';
+import { startServer, type RunningServer } from './http/node-server.ts';
+import type { Route } from './http/routes.ts';
+import { WebhookDispatcher, type DispatcherOptions } from './http/webhooks.ts';
+import { MemoryStore } from './store/memory.ts';
+
+export interface SimulatorOptions {
+  store?: StorePort;
+  random?: Random;
+  defaultStart?: () => LocalDateTime;
+  port?: number;
+  bodyLimitBytes?: number;
+  webhooks?: DispatcherOptions;
+  extraRoutes?: Route[];
+  pages?: (app: express.Express, engine: Engine) => void;
+}
+
+export interface Simulator extends RunningServer {
+  engine: Engine;
+  webhooks: WebhookDispatcher;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  let dispatcher: WebhookDispatcher | undefined;
+  const engine = new Engine({
+    store: options.store ?? new MemoryStore(),
+    random: options.random ?? createRandom(1),
+    defaultStart: options.defaultStart ?? (() => '2026-03-16T08:00:00'),
+    onEvents: (sandboxId) => dispatcher?.kick(sandboxId),
+  });
+  await engine.load();
+  dispatcher = new WebhookDispatcher(engine, options.webhooks);
+  const pages = express();
+  pages.disable('x-powered-by');
+  options.pages?.(pages, engine);
+  pages.get('/', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank</title></head><body>
+<h1>sandbank</h1><p>Simulated Swedbank and Sparbanken.</p><ul><li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>)</li>
+<li><a href="/internetbank/swedbank/">Swedbank internet bank</a></li><li><a href="/internetbank/sparbanken/">Sparbanken internet bank</a></li></ul></body></html>`);
+  });
+  const server = await startServer({
+    engine,
+    pages,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+  const webhooks = dispatcher;
+  for (const id of engine.sandboxIds()) webhooks.kick(id);
+  return {
+    ...server,
+    engine,
+    webhooks,
+    close: async () => {
+      webhooks.stop();
+      await server.close();
+    },
+  };
+}

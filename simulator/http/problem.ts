@@ -1,0 +1,44 @@
+/**
+ * The one place where error codes become HTTP statuses and RFC 9457 problem documents.
+ * `code` is stable: clients and contracts match on it, never on `detail`.
+ */
+import type { EngineErrorCode } from '../engine/errors.ts';
+import type { ApiResponse } from './types.ts';
+
+export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR';
+
+export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> = {
+  SANDBOX_NOT_FOUND: { status: 404, title: 'Sandbox not found' },
+  UNAUTHORIZED: { status: 401, title: 'Missing or invalid API key' },
+  BANK_MISMATCH: { status: 404, title: 'No such sandbox at this bank' },
+  FILE_NOT_FOUND: { status: 404, title: 'Payment file not found' },
+  PAYMENT_NOT_FOUND: { status: 404, title: 'Payment not found' },
+  REPORT_NOT_FOUND: { status: 404, title: 'Report not found' },
+  ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
+  USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  FORMAT_NOT_ACCEPTED: { status: 415, title: 'File format not accepted' },
+  DUPLICATE_MESSAGE_ID: { status: 409, title: 'Duplicate message id' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different body' },
+  FILE_NOT_AWAITING_SIGNATURE: { status: 409, title: 'Payment file is not awaiting signature' },
+  SIGNING_NOT_ALLOWED: { status: 403, title: 'Signing not allowed' },
+  CLOCK_BACKWARDS: { status: 409, title: 'The sandbox clock only moves forward' },
+  PAYMENT_NOT_CANCELLABLE: { status: 409, title: 'Payment cannot be cancelled' },
+  INVALID_REQUEST: { status: 400, title: 'Invalid request' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  NOT_FOUND: { status: 404, title: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
+  UNKNOWN_BANK: { status: 404, title: 'Unknown bank' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+};
+
+export function problem(code: HttpErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiResponse {
+  const { status, title } = PROBLEMS[code];
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({ type: `/docs#problem-${code}`, title, status, detail, code, ...extra }),
+  };
+}

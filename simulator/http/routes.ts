@@ -1,0 +1,348 @@
+/**
+ * ONE route table for the bank API and the test-helper API. The node:http server and the msw
+ * handlers both call `handle`, so the in-process bank and the real server cannot drift.
+ */
+import { z } from 'zod';
+import { isBankId, type BankId } from '../banks/index.ts';
+import type { Engine } from '../engine/bank.ts';
+import type { EngineResult } from '../engine/errors.ts';
+import type { FaultRule, Payment, PaymentFile, PaymentStatus, ReportMeta, SandboxCore } from '../engine/model.ts';
+import { problem } from './problem.ts';
+import { BodyTooLarge, type ApiRequest, type ApiResponse } from './types.ts';
+import { schemas } from './schemas.ts';
+
+export interface RouteContext {
+  engine: Engine;
+  /** Called after a response that left queued work (validation), to run it soon. */
+  schedule: (sandboxId: string) => void;
+  /** Applies latency faults (the real server sleeps; msw too). */
+  sleep: (ms: number) => Promise<void>;
+  /** Extra routes mounted by other modules (internet bank JSON API, provider states). */
+  extraRoutes?: Route[];
+}
+
+type Params = Record<string, string>;
+type Handler = (req: ApiRequest, params: Params, ctx: RouteContext, sandbox: SandboxCore | undefined) => Promise<ApiResponse>;
+
+export interface Route {
+  method: string;
+  pattern: string;
+  /** 'sandbox-key': the API key must belong to the sandbox / bank named in the path. */
+  auth: 'none' | 'sandbox-key';
+  handler: Handler;
+}
+
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(value),
+});
+
+function fromEngine<T>(result: EngineResult<T>, render: (value: T) => ApiResponse): ApiResponse {
+  return result.ok ? render(result.value) : problem(result.code, result.message, result.details ?? {});
+}
+
+async function readJson<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: ApiResponse }> {
+  const type = req.header('content-type') ?? '';
+  if (type !== '' && !type.includes('json')) return { ok: false, response: problem('UNSUPPORTED_MEDIA_TYPE', `expected application/json, got ${type}`) };
+  const text = Buffer.from(await req.body()).toString('utf8');
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    return { ok: false, response: problem('INVALID_JSON', error instanceof Error ? error.message : 'invalid JSON') };
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return { ok: false, response: problem('INVALID_REQUEST', errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), { errors }) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+// ── views ──────────────────────────────────────────────────────────────────────────────────
+
+export function sandboxView(core: SandboxCore, withSecrets: boolean) {
+  return {
+    sandboxId: core.id,
+    bank: core.bank,
+    seed: core.seed,
+    now: core.now,
+    ...(withSecrets ? { apiKey: core.apiKey } : {}),
+    company: core.company,
+    accounts: core.accounts.map(accountView),
+    internetBankUsers: core.users.map((u) => ({ userId: u.id, name: u.name, role: u.role, ...(withSecrets ? { password: u.password, totpSecret: u.totpSecret } : {}) })),
+    signingModes: core.signingModes,
+    webhook: core.webhook ? { url: core.webhook.url, ...(withSecrets ? { secret: core.webhook.secret } : {}) } : null,
+  };
+}
+
+function accountView(a: SandboxCore['accounts'][number]) {
+  return { accountId: a.id, name: a.name, iban: a.iban, bban: `${a.clearing}-${a.accountNumber}`, clearing: a.clearing, accountNumber: a.accountNumber, currency: a.currency, primary: a.primary };
+}
+
+export function paymentView(p: Payment) {
+  return {
+    paymentId: p.id,
+    fileId: p.fileId,
+    paymentInformationId: p.paymentInformationId,
+    endToEndId: p.endToEndId,
+    ...(p.instructionId === undefined ? {} : { instructionId: p.instructionId }),
+    amountOre: p.amountOre,
+    currency: p.currency,
+    debtorAccountId: p.debtorAccountId,
+    creditor: p.creditor,
+    reference: p.reference ?? null,
+    requestedExecutionDate: p.requestedExecutionDate || null,
+    executionDate: p.executionDate ?? null,
+    status: p.status,
+    reasons: p.reasons,
+    retries: p.retries,
+    executedAt: p.executedAt ?? null,
+    cancellation: p.cancellation ?? null,
+    history: p.history,
+  };
+}
+
+export function fileView(f: PaymentFile) {
+  return {
+    fileId: f.id,
+    format: f.format,
+    messageId: f.messageId,
+    status: f.status,
+    receivedAt: f.receivedAt,
+    sizeBytes: f.sizeBytes,
+    sha256: f.sha256,
+    numberOfTransactions: f.numberOfTransactions,
+    controlSumOre: f.controlSumOre,
+    reasons: f.reasons,
+    issues: f.issues,
+    signature: f.signature ?? null,
+    payments: f.payments.map(paymentView),
+  };
+}
+
+function reportView(r: ReportMeta) {
+  return { reportId: r.id, sequence: r.sequence, type: r.type, message: r.message, createdAt: r.createdAt, contentType: r.contentType, sizeBytes: r.sizeBytes, fileId: r.fileId ?? null, accountId: r.accountId ?? null };
+}
+
+function faultView(f: FaultRule) {
+  return { faultId: f.id, match: f.match, action: f.action, hits: f.hits };
+}
+
+const PAYMENT_STATUSES: Record<string, PaymentStatus> = {
+  received: 'RECEIVED', awaiting_signature: 'AWAITING_SIGNATURE', scheduled: 'SCHEDULED', executed: 'EXECUTED', rejected: 'REJECTED', cancelled: 'CANCELLED',
+};
+
+// ── the table ──────────────────────────────────────────────────────────────────────────────
+
+export const routes: Route[] = [
+  { method: 'POST', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => {
+    const body = await readJson(req, schemas.createSandbox);
+    if (!body.ok) return body.response;
+    const input = body.value;
+    const created = await ctx.engine.createSandbox({
+      bank: input.bank,
+      ...(input.seed === undefined ? {} : { seed: input.seed }),
+      ...(input.start === undefined ? {} : { start: input.start }),
+      ...(input.companyName === undefined ? {} : { companyName: input.companyName }),
+      ...(input.openingBalancesOre === undefined ? {} : { openingBalancesOre: input.openingBalancesOre }),
+      ...(input.signingModes === undefined ? {} : { signingModes: input.signingModes }),
+      ...(input.webhook === undefined ? {} : { webhook: input.webhook.secret === undefined ? { url: input.webhook.url } : { url: input.webhook.url, secret: input.webhook.secret } }),
+    });
+    return fromEngine(created, (core) => json(201, sandboxView(core, true), { location: `/sandboxes/${core.id}` }));
+  } },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, sandboxView(sandbox as SandboxCore, true)) },
+  { method: 'DELETE', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.deleteSandbox(p['sandboxId'] ?? ''), () => ({ status: 204, headers: {}, body: '' })) },
+  { method: 'POST', pattern: '/sandboxes/:sandboxId/clock/advance', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    const body = await readJson(req, schemas.advanceClock);
+    if (!body.ok) return body.response;
+    const target = 'days' in body.value ? { days: body.value.days } : { to: body.value.to };
+    return fromEngine(await ctx.engine.advanceClock(p['sandboxId'] ?? '', target), (core) => json(200, { sandboxId: core.id, now: core.now }));
+  } },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId/faults', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, { rules: (sandbox as SandboxCore).faults.map(faultView) }) },
+  { method: 'PUT', pattern: '/sandboxes/:sandboxId/faults', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    const body = await readJson(req, schemas.faults);
+    if (!body.ok) return body.response;
+    return fromEngine(await ctx.engine.setFaults(p['sandboxId'] ?? '', body.value.rules), (rules) => json(200, { rules: rules.map(faultView) }));
+  } },
+  { method: 'POST', pattern: '/sandboxes/:sandboxId/incoming-payments', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    const body = await readJson(req, schemas.incomingPayment);
+    if (!body.ok) return body.response;
+    const v = body.value;
+    const result = await ctx.engine.incomingPayment(p['sandboxId'] ?? '', {
+      amountOre: v.amountOre, reference: v.reference,
+      ...(v.payerName === undefined ? {} : { payerName: v.payerName }),
+      ...(v.payerBankgiro === undefined ? {} : { payerBankgiro: v.payerBankgiro }),
+      ...(v.accountId === undefined ? {} : { accountId: v.accountId }),
+    });
+    return fromEngine(result, (incoming) => json(201, { incomingPaymentId: incoming.id, ...incoming }));
+  } },
+  { method: 'PUT', pattern: '/sandboxes/:sandboxId/webhook', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    const body = await readJson(req, schemas.webhook);
+    if (!body.ok) return body.response;
+    const hook = body.value.secret === undefined ? { url: body.value.url } : { url: body.value.url, secret: body.value.secret };
+    return fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', hook), (core) => json(200, { url: core.webhook?.url, secret: core.webhook?.secret }));
+  } },
+  { method: 'DELETE', pattern: '/sandboxes/:sandboxId/webhook', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', undefined), () => ({ status: 204, headers: {}, body: '' })) },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId/webhook/deliveries', auth: 'sandbox-key', handler: async (_req, p, ctx) => json(200, { deliveries: ctx.engine.deliveries(p['sandboxId'] ?? '') }) },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId/events', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    await ctx.engine.settle(p['sandboxId'] ?? '');
+    return json(200, { events: ctx.engine.events(p['sandboxId'] ?? '', Number(req.query.get('after') ?? 0)) });
+  } },
+
+  // ── bank API ──
+  { method: 'POST', pattern: '/v1/:bank/payment-files', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
+    const core = sandbox as SandboxCore;
+    const type = (req.header('content-type') ?? '').toLowerCase();
+    if (type !== '' && !/xml|text\/plain|octet-stream/.test(type)) return problem('UNSUPPORTED_MEDIA_TYPE', `send pain.001 as application/xml or an LB file as text/plain; got ${type}`);
+    const bytes = await req.body();
+    if (bytes.length === 0) return problem('INVALID_REQUEST', 'the request body is empty: send the payment file');
+    const key = req.header('idempotency-key');
+    const result = await ctx.engine.submitFile(core.id, bytes, key === undefined ? {} : { idempotencyKey: key });
+    if (!result.ok) return problem(result.code, result.message, result.details ?? {});
+    const { fileId, status, idempotencyHit } = result.value;
+    if (!idempotencyHit) ctx.schedule(core.id);
+    return json(202, { fileId, status }, { location: `/v1/${core.bank}/payment-files/${fileId}`, ...(idempotencyHit ? { 'idempotency-hit': 'true' } : {}) });
+  } },
+  { method: 'GET', pattern: '/v1/:bank/payment-files', auth: 'sandbox-key', handler: async (_req, _p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.listFiles((sandbox as SandboxCore).id), (files) => json(200, { files: files.map((f) => ({ fileId: f.id, format: f.format, messageId: f.messageId, status: f.status, receivedAt: f.receivedAt, numberOfTransactions: f.numberOfTransactions, controlSumOre: f.controlSumOre })) })) },
+  { method: 'GET', pattern: '/v1/:bank/payment-files/:fileId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.getFile((sandbox as SandboxCore).id, p['fileId'] ?? ''), (file) => json(200, fileView(file))) },
+  { method: 'POST', pattern: '/v1/:bank/payment-files/:fileId/signatures', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
+    const body = await readJson(req, schemas.signature);
+    if (!body.ok) return body.response;
+    const result = await ctx.engine.signFile((sandbox as SandboxCore).id, p['fileId'] ?? '', { channel: 'in-app', signedBy: body.value.signedBy, role: body.value.role });
+    return fromEngine(result, (file) => json(201, { fileId: file.id, status: file.status, signature: file.signature }));
+  } },
+  { method: 'GET', pattern: '/v1/:bank/accounts', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, { accounts: (sandbox as SandboxCore).accounts.map(accountView) }) },
+  { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/balances', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.balances((sandbox as SandboxCore).id, p['accountId'] ?? ''), (b) => json(200, b)) },
+  { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/entries', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.entries((sandbox as SandboxCore).id, p['accountId'] ?? '', req.query.get('from') ?? undefined), (entries) => json(200, { entries })) },
+  { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/intraday-report', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.intradayReport((sandbox as SandboxCore).id, p['accountId'] ?? ''), (xml) => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: xml })) },
+  { method: 'GET', pattern: '/v1/:bank/payments', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
+    const filter = req.query.get('status');
+    const status = filter === null ? undefined : PAYMENT_STATUSES[filter.toLowerCase()];
+    if (filter !== null && status === undefined) return problem('INVALID_REQUEST', `status must be one of ${Object.keys(PAYMENT_STATUSES).join(', ')}`);
+    return fromEngine(await ctx.engine.listPayments((sandbox as SandboxCore).id, status), (payments) => json(200, { payments: payments.map(paymentView) }));
+  } },
+  { method: 'GET', pattern: '/v1/:bank/payments/:paymentId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.getPayment((sandbox as SandboxCore).id, p['paymentId'] ?? ''), (payment) => json(200, paymentView(payment))) },
+  { method: 'POST', pattern: '/v1/:bank/payments/:paymentId/cancellation-requests', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
+    const body = await readJson(req, schemas.cancellation);
+    if (!body.ok) return body.response;
+    const id = (sandbox as SandboxCore).id;
+    const result = await ctx.engine.requestCancellation(id, [p['paymentId'] ?? ''], 'api');
+    if (result.ok) ctx.schedule(id);
+    return fromEngine(result, ([payment]) => json(202, { paymentId: payment?.id, cancellation: payment?.cancellation }));
+  } },
+  { method: 'POST', pattern: '/v1/:bank/cancellation-requests', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
+    const id = (sandbox as SandboxCore).id;
+    const result = await ctx.engine.submitCancellationDocument(id, await req.body());
+    if (result.ok) ctx.schedule(id);
+    return fromEngine(result, (value) => json(202, { assignmentId: value.assignmentId, payments: value.payments.map((x) => ({ paymentId: x.id, endToEndId: x.endToEndId, cancellation: x.cancellation })) }));
+  } },
+  { method: 'GET', pattern: '/v1/:bank/reports', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
+    const type = req.query.get('type');
+    const limit = Number(req.query.get('limit') ?? 500);
+    const options = { ...(req.query.get('after') ? { after: req.query.get('after') as string } : {}), ...(type ? { type: type as ReportMeta['type'] } : {}), limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, 1000) : 500 };
+    return fromEngine(await ctx.engine.listReports((sandbox as SandboxCore).id, options), (reports) => json(200, { reports: reports.map(reportView), nextCursor: reports.at(-1)?.id ?? req.query.get('after') ?? null }));
+  } },
+  { method: 'GET', pattern: '/v1/:bank/reports/:reportId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
+    fromEngine(await ctx.engine.getReport((sandbox as SandboxCore).id, p['reportId'] ?? ''), ({ meta, body }) => ({
+      status: 200,
+      headers: { 'content-type': meta.contentType, 'x-report-type': meta.type, 'x-report-message': meta.message },
+      body: meta.type === 'bgmax' ? new Uint8Array(Buffer.from(body, 'latin1')) : body,
+    })) },
+];
+
+// ── matching and dispatch ──────────────────────────────────────────────────────────────────
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+const compiledCache = new WeakMap<Route[], CompiledRoute[]>();
+
+function compile(table: Route[]): CompiledRoute[] {
+  let compiled = compiledCache.get(table);
+  if (!compiled) {
+    compiled = table.map((r) => ({ ...r, segments: r.pattern.split('/').slice(1) }));
+    compiledCache.set(table, compiled);
+  }
+  return compiled;
+}
+
+function match(route: CompiledRoute, parts: string[]): Params | undefined {
+  if (route.segments.length !== parts.length) return undefined;
+  const params: Params = {};
+  for (let i = 0; i < parts.length; i++) {
+    const segment = route.segments[i] as string;
+    const part = parts[i] as string;
+    if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(part);
+    else if (segment !== part) return undefined;
+  }
+  return params;
+}
+
+function bearer(req: ApiRequest): string | undefined {
+  const auth = req.header('authorization');
+  if (!auth) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  return m?.[1];
+}
+
+const unauthorized = (detail: string) => problem('UNAUTHORIZED', detail, {}, { 'www-authenticate': 'Bearer realm="sandbank"' });
+
+function authorize(req: ApiRequest, params: Params, ctx: RouteContext): { ok: true; sandbox: SandboxCore } | { ok: false; response: ApiResponse } {
+  const key = bearer(req);
+  if (!key) return { ok: false, response: unauthorized('send the sandbox API key as Authorization: Bearer <apiKey>') };
+  const sandbox = ctx.engine.sandboxForKey(key);
+  if (!sandbox) return { ok: false, response: unauthorized('unknown API key') };
+  const bank = params['bank'];
+  if (bank !== undefined) {
+    if (!isBankId(bank)) return { ok: false, response: problem('UNKNOWN_BANK', `unknown bank "${bank}": swedbank or sparbanken`) };
+    if (bank !== sandbox.bank) return { ok: false, response: problem('BANK_MISMATCH', `this API key belongs to a ${sandbox.bank} sandbox, not ${bank as BankId}`) };
+  }
+  // Another tenant's sandbox id answers 404, exactly as a missing one: nothing leaks.
+  const sandboxId = params['sandboxId'];
+  if (sandboxId !== undefined && sandboxId !== sandbox.id) return { ok: false, response: problem('SANDBOX_NOT_FOUND', `no sandbox ${sandboxId}`) };
+  return { ok: true, sandbox };
+}
+
+export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
+  const table = ctx.extraRoutes ? compile([...routes, ...ctx.extraRoutes]) : compile(routes);
+  const parts = req.path.split('/').slice(1);
+  let allowed: string[] = [];
+  for (const route of table) {
+    const params = match(route, parts);
+    if (!params) continue;
+    if (route.method !== req.method) {
+      allowed.push(route.method);
+      continue;
+    }
+    try {
+      let sandbox: SandboxCore | undefined;
+      if (route.auth === 'sandbox-key') {
+        const auth = authorize(req, params, ctx);
+        if (!auth.ok) return auth.response;
+        sandbox = auth.sandbox;
+        const fault = ctx.engine.httpFault(sandbox.id, { endpoint: route.pattern.replace(':bank', '{bank}').replace(/:(\w+)/g, '{$1}'), method: req.method });
+        if (fault?.type === 'latency') await ctx.sleep(fault.ms);
+        if (fault?.type === 'http-error') {
+          const injected = problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { status: fault.status, injected: true }, { 'retry-after': '1' });
+          return { ...injected, status: fault.status };
+        }
+      }
+      return await route.handler(req, params, ctx, sandbox);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return problem('PAYLOAD_TOO_LARGE', `the body exceeds the limit of ${error.limitBytes} bytes`, { limitBytes: error.limitBytes });
+      return problem('INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+    }
+  }
+  allowed = [...new Set(allowed)];
+  if (allowed.length > 0) return problem('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed.join(', ')}`, {}, { allow: allowed.join(', ') });
+  return problem('NOT_FOUND', `no endpoint ${req.method} ${req.path}`);
+}

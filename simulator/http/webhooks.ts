@@ -1,0 +1,98 @@
+/**
+ * Delivers sandbox events to the registered webhook URL: JSON body, an event id header, and
+ * an HMAC-SHA256 signature over `<timestamp>.<body>` (the scheme Stripe popularised, so
+ * existing verification code fits). Failures are retried with exponential backoff; every
+ * attempt is recorded and listable. Real time is used here, at the edge, never in the engine.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Engine } from '../engine/bank.ts';
+
+export const SIGNATURE_HEADER = 'sandbank-signature';
+export const EVENT_ID_HEADER = 'sandbank-event-id';
+
+export function signPayload(secret: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+/** Verifies a `t=…,v1=…` signature header; tolerance in seconds against `nowSeconds`. */
+export function verifySignature(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
+  const timestamp = Number(parts['t']);
+  const given = parts['v1'] ?? '';
+  if (!Number.isFinite(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
+  const expected = signPayload(secret, timestamp, body);
+  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
+export interface DispatcherOptions {
+  fetch?: typeof fetch;
+  /** First retry delay; doubles per attempt. */
+  baseDelayMs?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
+export class WebhookDispatcher {
+  private readonly running = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly engine: Engine, private readonly options: DispatcherOptions = {}) {}
+
+  /** Delivers what is due for a sandbox now, and schedules retries. */
+  kick(sandboxId: string): void {
+    if (this.stopped || this.running.has(sandboxId)) return;
+    this.running.add(sandboxId);
+    void this.run(sandboxId).finally(() => this.running.delete(sandboxId));
+  }
+
+  private async run(sandboxId: string): Promise<void> {
+    const fetchFn = this.options.fetch ?? fetch;
+    const base = this.options.baseDelayMs ?? 1000;
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    for (const { delivery, event, secret } of this.engine.dueDeliveries(sandboxId, Date.now())) {
+      if (this.stopped) return;
+      const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, sandboxId, data: event.data });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const at = new Date().toISOString();
+      let status: number | 'error';
+      let error: string | undefined;
+      const fault = this.engine.webhookFault(sandboxId);
+      if (fault) {
+        status = fault.status;
+        error = 'injected fault';
+      } else {
+        try {
+          const response = await fetchFn(delivery.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [EVENT_ID_HEADER]: event.id, [SIGNATURE_HEADER]: `t=${timestamp},v1=${signPayload(secret, timestamp, body)}` },
+            body,
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+          });
+          status = response.status;
+          await response.arrayBuffer().catch(() => undefined);
+        } catch (caught) {
+          status = 'error';
+          error = caught instanceof Error ? caught.message : String(caught);
+        }
+      }
+      const delivered = typeof status === 'number' && status >= 200 && status < 300;
+      const attempts = delivery.attempts.length + 1;
+      const next = delivered ? { state: 'delivered' as const } : attempts >= maxAttempts ? { state: 'failed' as const } : { state: 'pending' as const, nextAttemptAt: Date.now() + base * 2 ** (attempts - 1) };
+      await this.engine.recordDelivery(sandboxId, event.id, error === undefined ? { at, status } : { at, status, error }, next);
+      if (next.state === 'pending' && next.nextAttemptAt !== undefined) {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.kick(sandboxId);
+        }, Math.max(0, next.nextAttemptAt - Date.now()) + 5);
+        this.timers.add(timer);
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

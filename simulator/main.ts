@@ -1,0 +1,108 @@
+/**
+ * `sandbank start` / `npm start`: the one place that wires the real clock, a crypto seed and
+ * the lowdb store to the simulator, and prints what a person needs to begin.
+ */
+import { randomInt } from 'node:crypto';
+import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRandom } from '../formats/random.ts';
+import { formatOreSwedish } from '../formats/money.ts';
+import { startSimulator, type Simulator } from './app.ts';
+import { sandboxView } from './http/routes.ts';
+import { LowdbStore } from './store/lowdb.ts';
+import { MemoryStore } from './store/memory.ts';
+import type { SandboxCore } from './engine/model.ts';
+
+export interface StartOptions {
+  port: number;
+  data: string;
+  memory?: boolean;
+  quiet?: boolean;
+}
+
+/** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
+export function swedishNow(): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}`;
+}
+
+/** One process owns a data directory: a second `sandbank start` on it is refused. */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'sandbank.lock');
+  try {
+    const fd = openSync(lock, 'wx');
+    writeFileSync(fd, String(process.pid));
+    closeSync(fd);
+  } catch {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive && pid !== process.pid) throw new Error(`${dir} is in use by sandbank process ${pid}; stop it or use --data <another dir>`);
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function describeSandbox(url: string, core: SandboxCore): string {
+  const view = sandboxView(core, true);
+  const admin = view.internetBankUsers.find((u) => u.role === 'administrator');
+  const primary = core.accounts.find((a) => a.primary);
+  return [
+    `  ${core.bank === 'swedbank' ? 'Swedbank' : 'Sparbanken'} sandbox ${core.id}  (clock: ${core.now})`,
+    `    API key            ${core.apiKey}`,
+    `    company            ${core.company.name}, org ${core.company.organisationNumber}, bankgiro ${core.company.bankgiro}`,
+    `    primary account    ${primary?.iban} (${primary?.clearing}-${primary?.accountNumber}), ${formatOreSwedish(primary?.bookedOre ?? 0)} kr`,
+    `    internet bank      ${url}/internetbank/${core.bank}/  user ${admin?.userId}  password ${admin?.password}`,
+    `    authenticator key  ${admin?.totpSecret}  (add it to any TOTP app, or see the enrolment page)`,
+  ].join('\n');
+}
+
+export async function runStart(options: StartOptions): Promise<Simulator> {
+  const dataDir = resolve(options.data);
+  const unlock = options.memory ? () => undefined : lockDataDir(dataDir);
+  const simulator = await startSimulator({
+    store: options.memory ? new MemoryStore() : new LowdbStore(join(dataDir, 'store')),
+    random: createRandom(randomInt(1, 2 ** 31 - 1)),
+    defaultStart: swedishNow,
+    port: options.port,
+  });
+  const engine = simulator.engine;
+  for (const bank of ['swedbank', 'sparbanken'] as const) {
+    if (!engine.sandboxIds().some((id) => engine.sandbox(id)?.bank === bank)) await engine.createSandbox({ bank });
+  }
+  if (!options.quiet) {
+    console.log(`sandbank is running at ${simulator.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
+    console.log(`  API reference      ${simulator.url}/docs   OpenAPI ${simulator.url}/openapi.json`);
+    for (const id of engine.sandboxIds()) {
+      const core = engine.sandbox(id);
+      if (core) console.log(describeSandbox(simulator.url, core));
+    }
+    console.log('Press Ctrl+C to stop.');
+  }
+  const stop = async () => {
+    await simulator.close();
+    unlock();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return simulator;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env['PORT'] ?? 4010);
+  await runStart({ port, data: process.env['SANDBANK_DATA'] ?? '.sandbank' });
+}
