@@ -144,9 +144,39 @@ export class Engine {
         const raw = (await this.options.store.get(col(core.id, 'raw'), file.id)) as { base64: string } | undefined;
         if (raw) state.queue.push({ kind: 'validate', fileId: file.id, bytes: Buffer.from(raw.base64, 'base64') });
       }
+      this.recover(state);
       this.sandboxes.set(core.id, state);
       this.byApiKey.set(core.apiKey, core.id);
     }
+  }
+
+  /**
+   * After a crash the documents of one operation may be partly written (the core, with its
+   * counters and balances, last). Bookings are the truth: balances are recomputed from them,
+   * a payment that was booked is executed, and counters continue after the highest id seen.
+   */
+  private recover(state: SandboxState): void {
+    const core = state.core;
+    const entries = [...state.days.values()].flatMap((d) => d.entries);
+    for (const account of core.accounts) {
+      account.bookedOre = entries.filter((e) => e.accountId === account.id).reduce((s, e) => s + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), account.openingBalanceOre);
+    }
+    for (const entry of entries) {
+      const payment = entry.paymentId === undefined ? undefined : state.payments.get(entry.paymentId);
+      if (payment && payment.status !== 'EXECUTED') {
+        payment.status = 'EXECUTED';
+        payment.entryId = entry.id;
+        payment.executionDate = entry.bookingDate;
+        payment.history.push({ at: core.now, status: 'EXECUTED', reason: 'recovered from the booking after a restart' });
+      }
+    }
+    const maxOf = (ids: Iterable<string>) => Math.max(0, ...[...ids].map((id) => Number(id.replace(/^\D+_/, '').replace(/\D/g, '')) || 0));
+    core.counters.file = Math.max(core.counters.file, maxOf(state.files.keys()));
+    core.counters.payment = Math.max(core.counters.payment, maxOf(state.payments.keys()));
+    core.counters.report = Math.max(core.counters.report, ...state.reports.map((r) => r.sequence));
+    core.counters.entry = Math.max(core.counters.entry, maxOf(entries.map((e) => e.id)));
+    core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
+    core.counters.incoming = Math.max(core.counters.incoming, maxOf([...state.days.values()].flatMap((d) => d.incoming.map((i) => i.id))));
   }
 
   private emptyState(core: SandboxCore, lastStatementDate: string): SandboxState {
@@ -294,10 +324,15 @@ export class Engine {
   /** Report bodies written in the current operation, until flushed to the store. */
   private readonly pendingBodies = new Map<string, string>();
 
+  /**
+   * Writes what an operation changed. Order matters for crash recovery (see `recover`):
+   * bookings first, then reports, files and events, the sandbox core (counters) last.
+   */
   private async flush(state: SandboxState, dirty: Set<string>): Promise<void> {
     const core = state.core;
     const store = this.options.store;
-    for (const key of dirty) {
+    const rank = (key: string) => ['day', 'report', 'file', 'event'].indexOf(key.slice(0, key.indexOf(':')));
+    for (const key of [...dirty].sort((a, b) => rank(a) - rank(b))) {
       const [kind, id = ''] = key.split(/:(.*)/s);
       if (kind === 'file') {
         const file = state.files.get(id);

@@ -12,6 +12,11 @@ import type { StorePort } from '../engine/store-port.ts';
 
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 
+/** lowdb needs non-empty default data; a missing document reads as `{}` (no value). */
+interface Envelope {
+  value?: unknown;
+}
+
 function checkName(name: string): string {
   for (const part of name.split('/')) {
     if (!SAFE.test(part) || part === '..' || part === '.') throw new Error(`unsafe store name: ${name}`);
@@ -31,15 +36,15 @@ export class LowdbStore implements StorePort {
     await mkdir(this.path(collection), { recursive: true });
     // `new Low(new JSONFile(...))`, not JSONFilePreset: the preset silently keeps data in
     // memory when NODE_ENV=test.
-    const db = new Low<unknown>(new JSONFile(this.path(collection, id)), null);
-    db.data = value;
+    const db = new Low<Envelope>(new JSONFile(this.path(collection, id)), {});
+    db.data = { value };
     await db.write();
   }
 
   async get(collection: string, id: string): Promise<unknown> {
-    const db = new Low<unknown>(new JSONFile(this.path(collection, id)), undefined);
+    const db = new Low<Envelope>(new JSONFile(this.path(collection, id)), {});
     await db.read();
-    return db.data ?? undefined;
+    return db.data.value;
   }
 
   async list(collection: string): Promise<{ id: string; value: unknown }[]> {
