@@ -61,6 +61,11 @@ interface PendingCancellation {
   assignmentId?: string;
 }
 
+interface EventBatch {
+  events: BankEvent[];
+  deliveries: Record<string, WebhookDelivery>;
+}
+
 interface SandboxState {
   core: SandboxCore;
   files: Map<string, PaymentFile>;
@@ -71,6 +76,10 @@ interface SandboxState {
   reports: ReportMeta[];
   days: Map<string, DayBook>;
   events: BankEvent[];
+  eventsById: Map<string, BankEvent>;
+  /** Events are stored in batches, one document per operation that produced them. */
+  eventBatch: Map<string, string>;
+  batches: Map<string, string[]>;
   deliveries: Map<string, WebhookDelivery>;
   queue: (Pending | PendingCancellation)[];
   lock: Promise<unknown>;
@@ -133,10 +142,16 @@ export class Engine {
       for (const { value: report } of await this.options.store.list(col(core.id, 'reports'))) state.reports.push((report as { meta: ReportMeta }).meta);
       state.reports.sort((a, b) => a.sequence - b.sequence);
       for (const { id, value: day } of await this.options.store.list(col(core.id, 'days'))) state.days.set(id, day as DayBook);
-      for (const { value: event } of await this.options.store.list(col(core.id, 'events'))) {
-        const doc = event as { event: BankEvent; delivery?: WebhookDelivery };
-        state.events.push(doc.event);
-        if (doc.delivery) state.deliveries.set(doc.event.id, doc.delivery);
+      for (const { id: batchId, value } of await this.options.store.list(col(core.id, 'events'))) {
+        const batch = value as EventBatch;
+        state.batches.set(batchId, batch.events.map((e) => e.id));
+        for (const event of batch.events) {
+          state.events.push(event);
+          state.eventsById.set(event.id, event);
+          state.eventBatch.set(event.id, batchId);
+          const delivery = batch.deliveries[event.id];
+          if (delivery) state.deliveries.set(event.id, delivery);
+        }
       }
       state.events.sort((a, b) => a.sequence - b.sequence);
       for (const file of state.files.values()) {
@@ -182,7 +197,7 @@ export class Engine {
   private emptyState(core: SandboxCore, lastStatementDate: string): SandboxState {
     return {
       core, files: new Map(), byIdempotencyKey: new Map(), byMessageId: new Map(), bySha: new Map(), payments: new Map(), reports: [], days: new Map(),
-      events: [], deliveries: new Map(), queue: [], lock: Promise.resolve(), lastStatementDate,
+      events: [], eventsById: new Map(), eventBatch: new Map(), batches: new Map(), deliveries: new Map(), queue: [], lock: Promise.resolve(), lastStatementDate,
     };
   }
 
@@ -280,6 +295,7 @@ export class Engine {
     core.counters.event++;
     const event: BankEvent = { id: `evt_${core.id.slice(4)}_${pad(core.counters.event, 8)}`, sequence: core.counters.event, type, createdAt: core.now, data };
     state.events.push(event);
+    state.eventsById.set(event.id, event);
     if (core.webhook) state.deliveries.set(event.id, { eventId: event.id, url: core.webhook.url, attempts: [], state: 'pending' });
     dirty.add(`event:${event.id}`);
   }
@@ -332,7 +348,12 @@ export class Engine {
     const core = state.core;
     const store = this.options.store;
     const rank = (key: string) => ['day', 'report', 'file', 'event'].indexOf(key.slice(0, key.indexOf(':')));
+    const newEvents: string[] = [];
     for (const key of [...dirty].sort((a, b) => rank(a) - rank(b))) {
+      if (key.startsWith('event:')) {
+        newEvents.push(key.slice(6));
+        continue;
+      }
       const [kind, id = ''] = key.split(/:(.*)/s);
       if (kind === 'file') {
         const file = state.files.get(id);
@@ -349,13 +370,28 @@ export class Engine {
       } else if (kind === 'day') {
         const day = state.days.get(id);
         if (day) await store.put(col(core.id, 'days'), id, day);
-      } else if (kind === 'event') {
-        const event = state.events.find((e) => e.id === id);
-        if (event) await store.put(col(core.id, 'events'), id, { event, delivery: state.deliveries.get(id) });
       }
     }
+    if (newEvents.length > 0) {
+      const batchId = `b_${pad(state.eventsById.get(newEvents[0] as string)?.sequence ?? 0, 9)}`;
+      state.batches.set(batchId, newEvents);
+      for (const id of newEvents) state.eventBatch.set(id, batchId);
+      await this.saveBatch(state, batchId);
+    }
     await this.saveCore(state);
-    if ([...dirty].some((k) => k.startsWith('event:'))) this.options.onEvents?.(core.id);
+    if (newEvents.length > 0) this.options.onEvents?.(core.id);
+  }
+
+  private async saveBatch(state: SandboxState, batchId: string): Promise<void> {
+    const ids = state.batches.get(batchId) ?? [];
+    const batch: EventBatch = { events: [], deliveries: {} };
+    for (const id of ids) {
+      const event = state.eventsById.get(id);
+      if (event) batch.events.push(event);
+      const delivery = state.deliveries.get(id);
+      if (delivery) batch.deliveries[id] = delivery;
+    }
+    await this.options.store.put(col(state.core.id, 'events'), batchId, batch);
   }
 
   private pain002Id(state: SandboxState): string {
@@ -1057,11 +1093,13 @@ export class Engine {
     const state = this.sandboxes.get(sandboxId);
     if (!state?.core.webhook) return [];
     const secret = state.core.webhook.secret;
-    return state.events.flatMap((event) => {
-      const delivery = state.deliveries.get(event.id);
-      if (!delivery || delivery.state !== 'pending' || (delivery.nextAttemptAt ?? 0) > nowMs) return [];
-      return [{ delivery, event, secret }];
-    });
+    const due: { delivery: WebhookDelivery; event: BankEvent; secret: string }[] = [];
+    for (const delivery of state.deliveries.values()) {
+      if (delivery.state !== 'pending' || (delivery.nextAttemptAt ?? 0) > nowMs) continue;
+      const event = state.eventsById.get(delivery.eventId);
+      if (event) due.push({ delivery, event, secret });
+    }
+    return due.sort((a, b) => a.event.sequence - b.event.sequence);
   }
 
   /** The fail-webhook fault, if one applies (the dispatcher then records a failed attempt). */
@@ -1076,13 +1114,21 @@ export class Engine {
   async recordDelivery(sandboxId: string, eventId: string, attempt: { at: string; status: number | 'error'; error?: string }, next: { state: WebhookDelivery['state']; nextAttemptAt?: number }): Promise<void> {
     const state = this.sandboxes.get(sandboxId);
     const delivery = state?.deliveries.get(eventId);
-    const event = state?.events.find((e) => e.id === eventId);
-    if (!state || !delivery || !event) return;
+    const batchId = state?.eventBatch.get(eventId);
+    if (!state || !delivery || batchId === undefined) return;
     delivery.attempts.push(attempt);
     delivery.state = next.state;
     if (next.nextAttemptAt === undefined) delete delivery.nextAttemptAt;
     else delivery.nextAttemptAt = next.nextAttemptAt;
-    await this.options.store.put(col(sandboxId, 'events'), eventId, { event, delivery });
+    await this.saveBatch(state, batchId);
+  }
+
+  /**
+   * A number that changes whenever anything in the sandbox changes (every change emits an
+   * event), so rendered views can be cached against it.
+   */
+  version(sandboxId: string): number {
+    return this.sandboxes.get(sandboxId)?.core.counters.event ?? -1;
   }
 
   /** Every account's booked balance, for the invariant checker. */

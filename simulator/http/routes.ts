@@ -32,6 +32,9 @@ export interface Route {
   handler: Handler;
 }
 
+const renderedFiles = new WeakMap<PaymentFile, { version: number; body: string }>();
+const json200 = (body: string): ApiResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body });
+
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse => ({
   status,
   headers: { 'content-type': 'application/json', ...headers },
@@ -207,8 +210,18 @@ export const routes: Route[] = [
   } },
   { method: 'GET', pattern: '/v1/:bank/payment-files', auth: 'sandbox-key', handler: async (_req, _p, ctx, sandbox) =>
     fromEngine(await ctx.engine.listFiles((sandbox as SandboxCore).id), (files) => json(200, { files: files.map((f) => ({ fileId: f.id, format: f.format, messageId: f.messageId, status: f.status, receivedAt: f.receivedAt, numberOfTransactions: f.numberOfTransactions, controlSumOre: f.controlSumOre })) })) },
-  { method: 'GET', pattern: '/v1/:bank/payment-files/:fileId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
-    fromEngine(await ctx.engine.getFile((sandbox as SandboxCore).id, p['fileId'] ?? ''), (file) => json(200, fileView(file))) },
+  { method: 'GET', pattern: '/v1/:bank/payment-files/:fileId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) => {
+    const id = (sandbox as SandboxCore).id;
+    const result = await ctx.engine.getFile(id, p['fileId'] ?? '');
+    if (!result.ok) return problem(result.code, result.message, result.details ?? {});
+    // Status polling is the hottest read: the rendered JSON is reused until the sandbox changes.
+    const version = ctx.engine.version(id);
+    const cached = renderedFiles.get(result.value);
+    if (cached?.version === version) return json200(cached.body);
+    const body = JSON.stringify(fileView(result.value));
+    renderedFiles.set(result.value, { version, body });
+    return json200(body);
+  } },
   { method: 'POST', pattern: '/v1/:bank/payment-files/:fileId/signatures', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
     const body = await readJson(req, schemas.signature);
     if (!body.ok) return body.response;

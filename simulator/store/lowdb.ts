@@ -1,13 +1,13 @@
 /**
  * lowdb adapter: one JSON file per document under the data directory
- * (`<dir>/<collection>/<id>.json`). lowdb's JSONFile writes through steno (temp file +
+ * (`<dir>/<collection>/<id>.json`). lowdb's file adapters write through steno (temp file +
  * rename), so a document is either the old or the new version after a crash, never half.
  * One process owns the directory (see main.ts: a lock file).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import type { StorePort } from '../engine/store-port.ts';
 
 const SAFE = /^[A-Za-z0-9_.-]+$/;
@@ -32,17 +32,22 @@ export class LowdbStore implements StorePort {
     return id === undefined ? base : join(base, `${checkName(id)}.json`);
   }
 
+  /** lowdb's JSONFile pretty-prints; documents holding 10,000 payments are written compact. */
+  private adapter(collection: string, id: string): DataFile<Envelope> {
+    return new DataFile<Envelope>(this.path(collection, id), { parse: (text) => JSON.parse(text) as Envelope, stringify: (data) => JSON.stringify(data) });
+  }
+
   async put(collection: string, id: string, value: unknown): Promise<void> {
     await mkdir(this.path(collection), { recursive: true });
-    // `new Low(new JSONFile(...))`, not JSONFilePreset: the preset silently keeps data in
-    // memory when NODE_ENV=test.
-    const db = new Low<Envelope>(new JSONFile(this.path(collection, id)), {});
+    // `new Low(adapter)`, not JSONFilePreset: the preset silently keeps data in memory when
+    // NODE_ENV=test.
+    const db = new Low<Envelope>(this.adapter(collection, id), {});
     db.data = { value };
     await db.write();
   }
 
   async get(collection: string, id: string): Promise<unknown> {
-    const db = new Low<Envelope>(new JSONFile(this.path(collection, id)), {});
+    const db = new Low<Envelope>(this.adapter(collection, id), {});
     await db.read();
     return db.data.value;
   }
