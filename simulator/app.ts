@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from './http/node-server.ts';
 import type { Route } from './http/routes.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './http/webhooks.ts';
 import { MemoryStore } from './store/memory.ts';
+import { mountInternetBank } from './internetbank/router.ts';
+import type { AuthOptions } from './internetbank/auth.ts';
 
 export interface SimulatorOptions {
   store?: StorePort;
@@ -21,6 +23,7 @@ export interface SimulatorOptions {
   webhooks?: DispatcherOptions;
   extraRoutes?: Route[];
   pages?: (app: express.Express, engine: Engine) => void;
+  internetBank?: AuthOptions;
 }
 
 export interface Simulator extends RunningServer {
@@ -40,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   dispatcher = new WebhookDispatcher(engine, options.webhooks);
   const pages = express();
   pages.disable('x-powered-by');
+  mountInternetBank(pages, engine, options.internetBank);
   options.pages?.(pages, engine);
   pages.get('/', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank</title></head><body>

@@ -1,0 +1,229 @@
+/**
+ * The simulated internet bank at /internetbank/{bank}/: log in (password + TOTP), sign or
+ * reject files awaiting signature, delete future payments, see balances. Every action is
+ * the same engine call the API makes, so it produces the same reports and webhooks.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import QRCode from 'qrcode';
+import { generateURI } from 'otplib';
+import { isBankId } from '../banks/index.ts';
+import type { Engine } from '../engine/bank.ts';
+import type { InternetBankUser, SandboxCore } from '../engine/model.ts';
+import { InternetBankAuth, type AuthOptions, type Session } from './auth.ts';
+import { accountsPage, enrolPage, filesPage, futurePage, layout, loginPage, totpPage, type Lang, type PageContext } from './views.ts';
+
+const SESSION_COOKIE = 'sb_session';
+const LOGIN_CSRF_COOKIE = 'sb_login_csrf';
+
+function cookies(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function setCookie(res: Response, bank: string, name: string, value: string, maxAgeSeconds?: number): void {
+  const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=/internetbank/${bank}`, 'HttpOnly', 'SameSite=Strict'];
+  if (maxAgeSeconds !== undefined) attributes.push(`Max-Age=${maxAgeSeconds}`);
+  res.append('Set-Cookie', attributes.join('; '));
+}
+
+export function internetBankRouter(engine: Engine, options: AuthOptions = {}): express.Router {
+  const auth = new InternetBankAuth(options);
+  const router = express.Router({ mergeParams: true });
+  router.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  router.use((_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:", 'Referrer-Policy': 'same-origin' });
+    next();
+  });
+
+  const bankOf = (req: Request): string | undefined => {
+    const bank = String(req.params['bank'] ?? '');
+    return isBankId(bank) ? bank : undefined;
+  };
+  const langOf = (req: Request, session?: Session): Lang => {
+    const q = req.query['lang'];
+    if (q === 'en' || q === 'sv') {
+      if (session) session.lang = q;
+      return q;
+    }
+    return session?.lang ?? (cookies(req)['sb_lang'] === 'en' ? 'en' : 'sv');
+  };
+  const findUser = (bank: string, userId: string): { core: SandboxCore; user: InternetBankUser } | undefined => {
+    for (const id of engine.sandboxIds()) {
+      const core = engine.sandbox(id);
+      if (core?.bank !== bank) continue;
+      const user = core.users.find((u) => u.id === userId);
+      if (user) return { core, user };
+    }
+    return undefined;
+  };
+  const contextFor = (req: Request, bank: string, session: Session, message?: PageContext['message']): PageContext => {
+    const core = engine.sandbox(session.sandboxId);
+    const ctx: PageContext = { bank, lang: langOf(req, session), csrf: session.csrf };
+    if (core) ctx.today = core.now.slice(0, 10);
+    if (session.stage === 'authenticated') ctx.user = session.userId;
+    if (message) ctx.message = message;
+    return ctx;
+  };
+  const sessionOf = (req: Request): Session | undefined => auth.session(cookies(req)[SESSION_COOKIE]);
+  const tr = (lang: Lang, sv: string, en: string) => (lang === 'sv' ? sv : en);
+
+  /** Only an authenticated session with a valid CSRF token may change anything. */
+  const guarded = (handler: (req: Request, res: Response, bank: string, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
+    const bank = bankOf(req);
+    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    const session = sessionOf(req);
+    if (req.method === 'POST' && !auth.checkCsrf(session, (req.body as Record<string, unknown> | undefined)?.['_csrf'])) {
+      return void res.status(403).type('html').send(layout({ bank, lang: langOf(req, session) }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(langOf(req, session), 'Ogiltig eller saknad säkerhetstoken (CSRF). Ladda om sidan och försök igen.', 'Invalid or missing security token (CSRF). Reload the page and try again.')}</p>`));
+    }
+    if (!session || session.stage !== 'authenticated' || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank}/`);
+    await handler(req, res, bank, session);
+  };
+
+  router.get('/', (req, res) => {
+    const bank = bankOf(req);
+    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    const session = sessionOf(req);
+    if (session?.stage === 'authenticated' && session.bank === bank) return void res.redirect(303, `/internetbank/${bank}/files`);
+    const csrf = randomBytes(18).toString('base64url');
+    setCookie(res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
+    const lang = langOf(req);
+    if (req.query['lang']) setCookie(res, bank, 'sb_lang', lang, 365 * 86400);
+    res.type('html').send(loginPage({ bank, lang }, csrf));
+  });
+
+  router.post('/login', (req, res) => {
+    const bank = bankOf(req);
+    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    const body = req.body as Record<string, string | undefined>;
+    const lang = langOf(req);
+    const expected = cookies(req)[LOGIN_CSRF_COOKIE];
+    if (!expected || body['_csrf'] !== expected) {
+      return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(lang, 'Ogiltig säkerhetstoken (CSRF).', 'Invalid security token (CSRF).')}</p>`));
+    }
+    const found = findUser(bank, String(body['userId'] ?? '').trim());
+    if (!found || found.user.password !== body['password']) {
+      const csrf = randomBytes(18).toString('base64url');
+      setCookie(res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
+      return void res.status(401).type('html').send(loginPage({ bank, lang, message: { kind: 'error', text: tr(lang, 'Fel användar-id eller lösenord.', 'Wrong user id or password.') } }, csrf));
+    }
+    auth.end(cookies(req)[SESSION_COOKIE]);
+    const session = auth.createSession({ bank, sandboxId: found.core.id, userId: found.user.id, stage: 'password', lang });
+    setCookie(res, bank, SESSION_COOKIE, session.id);
+    res.redirect(303, `/internetbank/${bank}/login/totp`);
+  });
+
+  router.get('/login/totp', (req, res) => {
+    const bank = bankOf(req);
+    const session = sessionOf(req);
+    if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
+    res.type('html').send(totpPage(contextFor(req, bank, session)));
+  });
+
+  router.get('/enrol', async (req, res) => {
+    const bank = bankOf(req);
+    const session = sessionOf(req);
+    if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
+    const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
+    if (!user) return void res.redirect(303, `/internetbank/${bank}/`);
+    const uri = generateURI({ issuer: `sandbank ${bank}`, label: user.id, secret: user.totpSecret });
+    const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, width: 220 });
+    res.type('html').send(enrolPage(contextFor(req, bank, session), uri, svg, user.totpSecret));
+  });
+
+  router.post('/login/totp', async (req, res) => {
+    const bank = bankOf(req);
+    const session = sessionOf(req);
+    if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
+    const lang = langOf(req, session);
+    if (!auth.checkCsrf(session, (req.body as Record<string, unknown>)['_csrf'])) return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', '<h1>403</h1>'));
+    const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
+    if (!user) return void res.redirect(303, `/internetbank/${bank}/`);
+    const outcome = await auth.verifyTotp(`${session.sandboxId}/${user.id}`, user.totpSecret, String((req.body as Record<string, unknown>)['code'] ?? '').trim());
+    if (outcome === 'ok') {
+      // A new session id after login: a session fixed before login is worth nothing.
+      auth.end(session.id);
+      const fresh = auth.createSession({ bank, sandboxId: session.sandboxId, userId: session.userId, stage: 'authenticated', lang });
+      setCookie(res, bank, SESSION_COOKIE, fresh.id);
+      return void res.redirect(303, `/internetbank/${bank}/files`);
+    }
+    const lockedUntil = auth.lockedUntil(`${session.sandboxId}/${user.id}`);
+    const text = outcome === 'locked'
+      ? tr(lang, `För många felaktiga koder. Användaren är låst till ${new Date(lockedUntil ?? 0).toISOString().slice(11, 16)} UTC.`, `Too many wrong codes. The user is locked until ${new Date(lockedUntil ?? 0).toISOString().slice(11, 16)} UTC.`)
+      : outcome === 'replayed'
+        ? tr(lang, 'Koden har redan använts. Vänta på nästa kod.', 'That code has already been used. Wait for the next code.')
+        : tr(lang, 'Fel kod. Kontrollera koden i din autentiseringsapp.', 'Wrong code. Check the code in your authenticator app.');
+    res.status(outcome === 'locked' ? 423 : 401).type('html').send(totpPage(contextFor(req, bank, session, { kind: 'error', text })));
+  });
+
+  router.post('/logout', guarded(async (req, res, bank, session) => {
+    auth.end(session.id);
+    setCookie(res, bank, SESSION_COOKIE, '', 0);
+    res.redirect(303, `/internetbank/${bank}/`);
+    void req;
+  }));
+
+  router.get('/files', guarded(async (req, res, bank, session) => {
+    const files = await engine.listFiles(session.sandboxId);
+    const waiting = files.ok ? files.value.filter((f) => f.payments.some((p) => p.status === 'AWAITING_SIGNATURE')) : [];
+    const message = typeof req.query['done'] === 'string' ? { kind: 'info' as const, text: String(req.query['done']) } : undefined;
+    res.type('html').send(filesPage(contextFor(req, bank, session, message), waiting));
+  }));
+
+  router.post('/files/:fileId/sign', guarded(async (req, res, bank, session) => {
+    const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
+    const result = await engine.signFile(session.sandboxId, String(req.params['fileId']), { channel: 'internet-bank', signedBy: user?.name ?? session.userId, role: user?.role ?? 'user' });
+    const lang = langOf(req, session);
+    const text = result.ok ? tr(lang, `Filen ${result.value.messageId} är signerad.`, `File ${result.value.messageId} is signed.`) : result.message;
+    res.redirect(303, `/internetbank/${bank}/files?done=${encodeURIComponent(text)}`);
+  }));
+
+  router.post('/files/:fileId/reject', guarded(async (req, res, bank, session) => {
+    const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
+    const result = await engine.rejectFile(session.sandboxId, String(req.params['fileId']), user?.name ?? session.userId);
+    const lang = langOf(req, session);
+    const text = result.ok ? tr(lang, `Filen ${result.value.messageId} är avvisad.`, `File ${result.value.messageId} is rejected.`) : result.message;
+    res.redirect(303, `/internetbank/${bank}/files?done=${encodeURIComponent(text)}`);
+  }));
+
+  router.get('/future', guarded(async (req, res, bank, session) => {
+    const payments = await engine.listPayments(session.sandboxId, 'SCHEDULED');
+    const list = payments.ok ? payments.value.filter((p) => !p.cancellation || p.cancellation.status === 'CANCELLATION_REJECTED').sort((a, b) => (a.executionDate ?? '').localeCompare(b.executionDate ?? '')) : [];
+    const message = typeof req.query['done'] === 'string' ? { kind: 'info' as const, text: String(req.query['done']) } : undefined;
+    res.type('html').send(futurePage(contextFor(req, bank, session, message), list));
+  }));
+
+  router.post('/payments/:paymentId/delete', guarded(async (req, res, bank, session) => {
+    const id = String(req.params['paymentId']);
+    const result = await engine.requestCancellation(session.sandboxId, [id], 'internet-bank');
+    await engine.settle(session.sandboxId);
+    const payment = await engine.getPayment(session.sandboxId, id);
+    const lang = langOf(req, session);
+    const text = !result.ok ? result.message : payment.ok && payment.value.status === 'CANCELLED' ? tr(lang, 'Betalningen är borttagen.', 'The payment is deleted.') : tr(lang, 'Betalningen kunde inte tas bort: den är redan genomförd.', 'The payment could not be deleted: it is already executed.');
+    res.redirect(303, `/internetbank/${bank}/future?done=${encodeURIComponent(text)}`);
+  }));
+
+  router.get('/accounts', guarded(async (req, res, bank, session) => {
+    const core = engine.sandbox(session.sandboxId);
+    if (!core) return void res.redirect(303, `/internetbank/${bank}/`);
+    const balances = [];
+    const entries = [];
+    for (const account of core.accounts) {
+      const b = await engine.balances(core.id, account.id);
+      if (b.ok) balances.push(b.value);
+      const e = await engine.entries(core.id, account.id);
+      if (e.ok) entries.push(...e.value);
+    }
+    res.type('html').send(accountsPage(contextFor(req, bank, session), core, balances, entries));
+  }));
+
+  return router;
+}
+
+export function mountInternetBank(app: express.Express, engine: Engine, options: AuthOptions = {}): void {
+  app.use('/internetbank/:bank', internetBankRouter(engine, options));
+}
