@@ -9,3 +9,4 @@ export * from './camt/index.ts';
 export * from './bankgirot/index.ts';
 export * from './sie/index.ts';
 export * from './detect.ts';
+export * from './calendar.ts';
