@@ -13,6 +13,7 @@ import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { SandboxCore } from './engine/model.ts';
+import { providerStateRoutes } from '../contracts/provider/routes.ts';
 
 export interface StartOptions {
   port: number;
@@ -78,6 +79,8 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     random: createRandom(randomInt(1, 2 ** 31 - 1)),
     defaultStart: swedishNow,
     port: options.port,
+    // The contracts' provider-state endpoint, so partner-bank verification can run against us.
+    extraRoutes: providerStateRoutes(),
   });
   const engine = simulator.engine;
   for (const bank of ['swedbank', 'sparbanken'] as const) {

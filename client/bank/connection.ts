@@ -157,10 +157,11 @@ export class BankConnection {
 
   /** Uploads a pain.001 (XML) or LB (text) file. The key makes retries and re-sends safe. */
   async uploadPaymentFile(body: string | Uint8Array, idempotencyKey: string): Promise<{ fileId: string; status: string; idempotencyHit: boolean }> {
-    const isXml = (typeof body === 'string' ? body : Buffer.from(body.subarray(0, 64)).toString('latin1')).trimStart().startsWith('<');
+    // A payment file travels as a file: its bytes unchanged (pain.001 UTF-8 XML or LB
+    // Latin-1 text); the bank detects the format itself.
     const { value, response } = await this.json<{ fileId: string; status: string }>('POST', `${this.bankPath}/payment-files`, {
       body,
-      headers: { 'content-type': isXml ? 'application/xml' : 'text/plain; charset=iso-8859-1', 'idempotency-key': idempotencyKey },
+      headers: { 'content-type': 'application/octet-stream', 'idempotency-key': idempotencyKey },
       retry: true,
     });
     return { ...value, idempotencyHit: response.headers.get('idempotency-hit') === 'true' };

@@ -41,6 +41,13 @@ export interface CreateSandboxInput {
   openingBalancesOre?: number[];
   signingModes?: SigningMode[];
   webhook?: { url: string; secret?: string };
+  /**
+   * A fixed API key (provider states for contract verification use a known one). A sandbox
+   * already holding this key is replaced.
+   */
+  apiKey?: string;
+  /** A fixed primary account (clearing + account number) instead of a generated one. */
+  primaryAccount?: { clearing: string; accountNumber: string };
 }
 
 interface DayBook {
@@ -225,13 +232,18 @@ export class Engine {
     const data = seedSandboxData(profile, seed, {
       ...(input.companyName === undefined ? {} : { companyName: input.companyName }),
       ...(input.openingBalancesOre === undefined ? {} : { openingBalancesOre: input.openingBalancesOre }),
+      ...(input.primaryAccount === undefined ? {} : { primaryAccount: input.primaryAccount }),
     });
     const now = normalizeStart(input.start ?? this.options.defaultStart());
+    if (input.apiKey !== undefined) {
+      const holder = this.byApiKey.get(input.apiKey);
+      if (holder !== undefined) await this.deleteSandbox(holder);
+    }
     const core: SandboxCore = {
       id: `sbx_${token(random, 12)}`,
       bank: input.bank,
       seed,
-      apiKey: `sk_test_${token(random, 32)}`,
+      apiKey: input.apiKey ?? `sk_test_${token(random, 32)}`,
       createdAt: now,
       now,
       company: data.company,
@@ -611,7 +623,7 @@ export class Engine {
       const file = state.files.get(fileId);
       if (!file) return fail('FILE_NOT_FOUND', `no payment file ${fileId} in this sandbox`);
       if (file.status !== 'AWAITING_SIGNATURE' && file.status !== 'PARTIALLY_ACCEPTED') {
-        return fail('FILE_NOT_AWAITING_SIGNATURE', `payment file ${fileId} is ${file.status}; only a file awaiting signature can be signed`, { status: file.status });
+        return fail('FILE_NOT_AWAITING_SIGNATURE', `payment file ${fileId} is ${file.status}; only a file awaiting signature can be signed`, { fileStatus: file.status });
       }
       if (signer.channel === 'in-app' && !state.core.signingModes.includes('in-app-two-step')) {
         return fail('SIGNING_NOT_ALLOWED', 'this agreement has no two-step integration: sign the file in the internet bank');
@@ -703,7 +715,7 @@ export class Engine {
         if (payment.cancellation && payment.cancellation.status !== 'CANCELLATION_REJECTED') {
           return fail('PAYMENT_NOT_CANCELLABLE', `a cancellation of ${id} was already ${payment.cancellation.status.toLowerCase()}`, { cancellation: payment.cancellation.status });
         }
-        if (payment.status === 'REJECTED' || payment.status === 'CANCELLED') return fail('PAYMENT_NOT_CANCELLABLE', `payment ${id} is ${payment.status}`, { status: payment.status });
+        if (payment.status === 'REJECTED' || payment.status === 'CANCELLED') return fail('PAYMENT_NOT_CANCELLABLE', `payment ${id} is ${payment.status}`, { paymentStatus: payment.status });
         payments.push(payment);
       }
       const dirty = new Set<string>();

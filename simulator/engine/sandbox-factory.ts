@@ -36,13 +36,17 @@ export function bankgiroNumber(random: Random): string {
   return body + String(luhnCheckDigit(body));
 }
 
+export function ibanFor(clearing: string, accountNumber: string): string {
+  const iban = composeIBAN({ countryCode: 'SE', bban: `800${`${clearing}${accountNumber}`.padStart(17, '0')}` });
+  if (!iban) throw new Error('could not compose IBAN');
+  return iban;
+}
+
 /** Swedbank-platform type-2 account: 5-digit clearing (8xxx-x), 10-digit account with Luhn. */
 export function swedbankAccount(clearing: string, random: Random): { clearing: string; accountNumber: string; iban: string } {
   const body = random.digits(9);
   const accountNumber = body + String(luhnCheckDigit(body));
-  const iban = composeIBAN({ countryCode: 'SE', bban: `800${`${clearing}${accountNumber}`.padStart(17, '0')}` });
-  if (!iban) throw new Error('could not compose IBAN');
-  return { clearing, accountNumber, iban };
+  return { clearing, accountNumber, iban: ibanFor(clearing, accountNumber) };
 }
 
 export interface SandboxSeedData {
@@ -54,7 +58,7 @@ export interface SandboxSeedData {
 export function seedSandboxData(
   profile: BankProfile,
   seed: number,
-  overrides: { companyName?: string; openingBalancesOre?: number[] } = {},
+  overrides: { companyName?: string; openingBalancesOre?: number[]; primaryAccount?: { clearing: string; accountNumber: string } } = {},
 ): SandboxSeedData {
   const random = createRandom(seed);
   const faker = new Faker({ locale: [sv, en, base] });
@@ -69,7 +73,10 @@ export function seedSandboxData(
   };
   const balances = overrides.openingBalancesOre ?? [50_000_000, 1_000_000];
   const accounts = balances.map((opening, i): SandboxAccount => {
-    const { clearing, accountNumber, iban } = swedbankAccount(profile.defaultClearing, random);
+    const generated = swedbankAccount(profile.defaultClearing, random);
+    const fixed = i === 0 ? overrides.primaryAccount : undefined;
+    const { clearing, accountNumber } = fixed ?? generated;
+    const iban = fixed ? ibanFor(fixed.clearing, fixed.accountNumber) : generated.iban;
     return {
       id: `acc_${i + 1}`,
       name: i === 0 ? 'Företagskonto' : `Sparkonto ${i}`,

@@ -26,6 +26,8 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   server: Server;
+  /** Changes the request body limit (undefined: back to the configured one). */
+  setBodyLimit(bytes: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -76,10 +78,12 @@ export function isApiPath(path: string): boolean {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const configuredLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  let limit = configuredLimit;
   const engine = options.engine;
   const ctx: RouteContext = {
     engine,
+    bodyLimit: { set: (bytes) => void (limit = bytes ?? configuredLimit) },
     schedule: (sandboxId) => setImmediate(() => {
       void engine.settle(sandboxId).then(() => options.onSettle?.(sandboxId));
     }),
@@ -116,6 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     server,
+    setBodyLimit: (bytes) => ctx.bodyLimit?.set(bytes),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

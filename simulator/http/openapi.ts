@@ -54,6 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const key = `${route.method} ${route.pattern}`;
+    // (The provider-state endpoint is mounted by `sandbank start` and documented in the README.)
     const op = OPERATIONS[key];
     if (!op) throw new Error(`route ${key} is not described in openapi.ts`);
     const path = toOpenApiPath(route.pattern);

@@ -34,11 +34,16 @@ export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> 
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
 };
 
-export function problem(code: HttpErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ApiResponse {
-  const { status, title } = PROBLEMS[code];
+/**
+ * Extension members come first: the standard ones (type, title, status, detail, code) can
+ * never be overridden by them. `statusOverride` is for injected faults (any 5xx).
+ */
+export function problem(code: HttpErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}, statusOverride?: number): ApiResponse {
+  const { status: defaultStatus, title } = PROBLEMS[code];
+  const status = statusOverride ?? defaultStatus;
   return {
     status,
     headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify({ type: `/docs#problem-${code}`, title, status, detail, code, ...extra }),
+    body: JSON.stringify({ ...extra, type: `/docs#problem-${code}`, title, status, detail, code }),
   };
 }

@@ -17,8 +17,10 @@ export interface RouteContext {
   schedule: (sandboxId: string) => void;
   /** Applies latency faults (the real server sleeps; msw too). */
   sleep: (ms: number) => Promise<void>;
-  /** Extra routes mounted by other modules (internet bank JSON API, provider states). */
+  /** Extra routes mounted by other modules (the contracts' provider-state endpoint). */
   extraRoutes?: Route[];
+  /** The request body limit, adjustable at run time (provider state "a request body limit of …"). */
+  bodyLimit?: { set(bytes: number | undefined): void };
 }
 
 type Params = Record<string, string>;
@@ -345,8 +347,7 @@ export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiRes
         const fault = ctx.engine.httpFault(sandbox.id, { endpoint: route.pattern.replace(':bank', '{bank}').replace(/:(\w+)/g, '{$1}'), method: req.method });
         if (fault?.type === 'latency') await ctx.sleep(fault.ms);
         if (fault?.type === 'http-error') {
-          const injected = problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { status: fault.status, injected: true }, { 'retry-after': '1' });
-          return { ...injected, status: fault.status };
+          return problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { injected: true }, { 'retry-after': '1' }, fault.status);
         }
       }
       return await route.handler(req, params, ctx, sandbox);

@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Engine } from '../engine/bank.ts';
+import type { BankEvent } from '../engine/model.ts';
 
 export const SIGNATURE_HEADER = 'sandbank-signature';
 export const EVENT_ID_HEADER = 'sandbank-event-id';
@@ -22,6 +23,12 @@ export function verifySignature(secret: string, header: string, body: string, no
   if (!Number.isFinite(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = signPayload(secret, timestamp, body);
   return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
+/** The JSON body and headers of one webhook delivery (also what the message contracts describe). */
+export function webhookRequest(sandboxId: string, event: BankEvent, secret: string, timestampSeconds: number): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, sandboxId, data: event.data });
+  return { body, headers: { 'content-type': 'application/json', [EVENT_ID_HEADER]: event.id, [SIGNATURE_HEADER]: `t=${timestampSeconds},v1=${signPayload(secret, timestampSeconds, body)}` } };
 }
 
 export interface DispatcherOptions {
@@ -52,8 +59,7 @@ export class WebhookDispatcher {
     const maxAttempts = this.options.maxAttempts ?? 6;
     for (const { delivery, event, secret } of this.engine.dueDeliveries(sandboxId, Date.now())) {
       if (this.stopped) return;
-      const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, sandboxId, data: event.data });
-      const timestamp = Math.floor(Date.now() / 1000);
+      const { body, headers } = webhookRequest(sandboxId, event, secret, Math.floor(Date.now() / 1000));
       const at = new Date().toISOString();
       let status: number | 'error';
       let error: string | undefined;
@@ -65,7 +71,7 @@ export class WebhookDispatcher {
         try {
           const response = await fetchFn(delivery.url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', [EVENT_ID_HEADER]: event.id, [SIGNATURE_HEADER]: `t=${timestamp},v1=${signPayload(secret, timestamp, body)}` },
+            headers,
             body,
             signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
           });

@@ -1,0 +1,48 @@
+/**
+ * Verifies the committed HTTP pacts against a bank's endpoint with Pact's own verifier.
+ * Used by the provider tests (with in-process state handlers that seed the engine) and by
+ * `sandbank contracts verify` (with a provider-state URL, for any bank).
+ */
+import { fileURLToPath } from 'node:url';
+import { Verifier } from '@pact-foundation/pact';
+import { providerName, type ContractBank } from './fixtures.ts';
+
+export const PACT_DIR = fileURLToPath(new URL('./pacts/', import.meta.url));
+
+export function pactFile(bank: ContractBank): string {
+  return `${PACT_DIR}sandbank-client-${providerName(bank)}.json`;
+}
+
+export interface VerifyOptions {
+  providerBaseUrl: string;
+  bank: ContractBank;
+  /** Pact's state-change URL (POST { state, params, action }). */
+  stateChangeUrl?: string;
+  /** In-process state handlers (provider tests). */
+  stateHandlers?: NonNullable<ConstructorParameters<typeof Verifier>[0]>['stateHandlers'];
+  /** Replaces the Authorization of every replayed request (a partner bank's own credentials). */
+  token?: string;
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  pactUrls?: string[];
+  publish?: { brokerUrl: string; brokerToken?: string; providerVersion: string; providerBranch?: string };
+}
+
+export async function verifyHttpPacts(options: VerifyOptions): Promise<string> {
+  const verifier = new Verifier({
+    provider: providerName(options.bank),
+    providerBaseUrl: options.providerBaseUrl,
+    pactUrls: options.pactUrls ?? [pactFile(options.bank)],
+    logLevel: options.logLevel ?? 'error',
+    ...(options.stateChangeUrl ? { providerStatesSetupUrl: options.stateChangeUrl, providerStatesSetupTeardown: true, providerStatesSetupBody: true } : {}),
+    ...(options.stateHandlers ? { stateHandlers: options.stateHandlers } : {}),
+    ...(options.token ? { customProviderHeaders: { Authorization: `Bearer ${options.token}` } } : {}),
+    ...(options.publish ? {
+      publishVerificationResult: true,
+      pactBrokerUrl: options.publish.brokerUrl,
+      providerVersion: options.publish.providerVersion,
+      ...(options.publish.brokerToken ? { pactBrokerToken: options.publish.brokerToken } : {}),
+      ...(options.publish.providerBranch ? { providerVersionBranch: options.publish.providerBranch } : {}),
+    } : {}),
+  });
+  return verifier.verifyProvider();
+}
