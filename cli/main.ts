@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { runStart } from '../simulator/main.ts';
 import { registerClient } from '../client/cli.ts';
+import { registerContracts } from '../contracts/verify-cli.ts';
 
 // `sandbank validate big.xml | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -13,6 +14,7 @@ const program = new Command();
 program.name('sandbank').description('Swedish bank-integration sandbox: simulated Swedbank and Sparbanken, payment-file codecs, contracts, scenarios');
 registerValidate(program);
 registerClient(program);
+registerContracts(program);
 program
   .command('start')
   .description('run the simulated banks (Swedbank, Sparbanken) with the internet bank, on 127.0.0.1')

@@ -1,0 +1,148 @@
+/**
+ * `sandbank contracts verify` — a partner bank (or the simulator) runs the committed pacts
+ * against its own API with Pact's verifier and gets a readable report, optional JUnit XML,
+ * and a non-zero exit on any mismatch. `sandbank contracts publish` publishes the pacts to a
+ * Pact Broker following Pact's conventions.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CONSUMER, CONTRACT_BANKS } from './fixtures.ts';
+import { PACT_DIR, verifyHttpPacts } from './verify.ts';
+
+interface VerificationReport {
+  errors: { interaction: string; mismatch?: { mismatches?: { mismatch?: string; type?: string }[] } | string }[];
+  interactionResults?: { description: string; duration?: string; result: string }[];
+}
+
+function parseReport(text: string): VerificationReport | undefined {
+  try {
+    const parsed = JSON.parse(text) as VerificationReport;
+    return Array.isArray(parsed.errors) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+export function junitXml(provider: string, report: VerificationReport): string {
+  const failures = new Map<string, string[]>();
+  for (const error of report.errors) {
+    const messages = typeof error.mismatch === 'string' ? [error.mismatch] : (error.mismatch?.mismatches ?? []).map((m) => m.mismatch ?? m.type ?? 'mismatch');
+    failures.set(error.interaction, [...(failures.get(error.interaction) ?? []), ...messages]);
+  }
+  const cases = (report.interactionResults ?? []).map((r) => ({ name: r.description, seconds: Number.parseFloat(r.duration ?? '0') / 1000 || 0, failed: r.result !== 'OK' }));
+  for (const name of failures.keys()) if (!cases.some((c) => name.endsWith(c.name))) cases.push({ name, seconds: 0, failed: true });
+  const body = cases.map((c) => {
+    const messages = [...failures.entries()].filter(([k]) => k.endsWith(c.name)).flatMap(([, v]) => v);
+    return `    <testcase classname="${xml(provider)}" name="${xml(c.name)}" time="${c.seconds.toFixed(3)}">${c.failed ? `\n      <failure message="${xml(messages[0] ?? 'verification failed')}">${xml(messages.join('\n'))}</failure>\n    ` : ''}</testcase>`;
+  }).join('\n');
+  const failed = cases.filter((c) => c.failed).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${cases.length}" failures="${failed}">\n  <testsuite name="${xml(provider)}" tests="${cases.length}" failures="${failed}">\n${body}\n  </testsuite>\n</testsuites>\n`;
+}
+
+export interface VerifyCliOptions {
+  providerBaseUrl: string;
+  bank: string;
+  stateChangeUrl?: string;
+  token?: string;
+  junit?: string;
+  publish?: boolean;
+  brokerUrl?: string;
+  brokerToken?: string;
+  providerVersion?: string;
+  providerBranch?: string;
+}
+
+export async function runVerify(options: VerifyCliOptions, out: (line: string) => void = console.log): Promise<number> {
+  const bank = CONTRACT_BANKS.find((b) => b === options.bank);
+  if (!bank) {
+    out(`unknown bank "${options.bank}": ${CONTRACT_BANKS.join(' or ')}`);
+    return 2;
+  }
+  const base = options.providerBaseUrl.replace(/\/$/, '');
+  const stateChangeUrl = options.stateChangeUrl ?? `${base}/sandboxes/provider-states?bank=${bank}`;
+  const brokerUrl = options.brokerUrl ?? process.env['PACT_BROKER_BASE_URL'];
+  const brokerToken = options.brokerToken ?? process.env['PACT_BROKER_TOKEN'];
+  out(`Verifying the ${bank} contract (${CONSUMER} → sandbank-${bank}) against ${base}`);
+  out(`Provider states via ${stateChangeUrl}`);
+  let text: string;
+  let ok = true;
+  try {
+    text = await verifyHttpPacts({
+      providerBaseUrl: base, bank, stateChangeUrl,
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.publish && brokerUrl && options.providerVersion ? { publish: { brokerUrl, providerVersion: options.providerVersion, ...(brokerToken ? { brokerToken } : {}), ...(options.providerBranch ? { providerBranch: options.providerBranch } : {}) } } : {}),
+    });
+  } catch (error) {
+    ok = false;
+    text = error instanceof Error ? error.message : String(error);
+  }
+  const report = parseReport(text) ?? { errors: ok ? [] : [{ interaction: '(verification)', mismatch: text }] };
+  const results = report.interactionResults ?? [];
+  out('');
+  out(ok && report.errors.length === 0 ? `✔ all ${results.length} interactions verified` : `✘ ${report.errors.length} interaction(s) failed:`);
+  for (const error of report.errors) {
+    out(`  - ${error.interaction}`);
+    const mismatches = typeof error.mismatch === 'string' ? [error.mismatch] : (error.mismatch?.mismatches ?? []).map((m) => m.mismatch ?? m.type ?? '');
+    for (const m of mismatches) out(`      ${m}`);
+  }
+  if (options.junit) {
+    writeFileSync(options.junit, junitXml(`sandbank-${bank}`, report));
+    out(`JUnit report written to ${options.junit}`);
+  }
+  return ok && report.errors.length === 0 ? 0 : 1;
+}
+
+/** Publishes the committed pacts to a Pact Broker (PUT /pacts/provider/…/consumer/…/version/…). */
+export async function runPublish(options: { brokerUrl?: string; token?: string; consumerVersion: string; branch?: string }, out: (line: string) => void = console.log): Promise<number> {
+  const broker = (options.brokerUrl ?? process.env['PACT_BROKER_BASE_URL'] ?? '').replace(/\/$/, '');
+  const token = options.token ?? process.env['PACT_BROKER_TOKEN'];
+  if (!broker) {
+    out('set --broker-url or PACT_BROKER_BASE_URL');
+    return 2;
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  let failed = 0;
+  if (options.branch) {
+    const res = await fetch(`${broker}/pacticipants/${encodeURIComponent(CONSUMER)}/branches/${encodeURIComponent(options.branch)}/versions/${encodeURIComponent(options.consumerVersion)}`, { method: 'PUT', headers, body: '{}' });
+    if (!res.ok) {
+      out(`branch ${options.branch}: HTTP ${res.status}`);
+      failed++;
+    }
+  }
+  for (const file of readdirSync(PACT_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    const pact = JSON.parse(readFileSync(`${PACT_DIR}${file}`, 'utf8')) as { consumer: { name: string }; provider: { name: string } };
+    const url = `${broker}/pacts/provider/${encodeURIComponent(pact.provider.name)}/consumer/${encodeURIComponent(pact.consumer.name)}/version/${encodeURIComponent(options.consumerVersion)}`;
+    const res = await fetch(url, { method: 'PUT', headers, body: JSON.stringify(pact) });
+    out(`${res.ok ? '✔' : '✘'} ${pact.consumer.name} → ${pact.provider.name} (${options.consumerVersion}): HTTP ${res.status}`);
+    if (!res.ok) failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+export function registerContracts(program: Command): void {
+  const contracts = program.command('contracts').description('Pact contracts between the reference client and the banks');
+  contracts.command('verify').description("run the committed pacts against a bank's API (Pact's verifier)")
+    .requiredOption('--provider-base-url <url>', 'the bank API base URL')
+    .option('--bank <bank>', 'swedbank or sparbanken', 'swedbank')
+    .option('--state-change-url <url>', 'provider-state endpoint (default: the simulator\'s /sandboxes/provider-states)')
+    .option('--token <token>', 'bearer token sent instead of the contract API key')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--publish', 'publish verification results to a Pact Broker')
+    .option('--broker-url <url>', 'Pact Broker (default: PACT_BROKER_BASE_URL)')
+    .option('--broker-token <token>', 'Pact Broker token (default: PACT_BROKER_TOKEN)')
+    .option('--provider-version <version>', 'provider version for published results')
+    .option('--provider-branch <branch>')
+    .action(async (options: VerifyCliOptions) => {
+      process.exitCode = await runVerify(options);
+    });
+  contracts.command('publish').description('publish the pacts to a Pact Broker (PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN)')
+    .requiredOption('--consumer-version <version>', 'e.g. the git commit')
+    .option('--branch <branch>', 'consumer branch')
+    .option('--broker-url <url>')
+    .option('--token <token>')
+    .action(async (options: { consumerVersion: string; branch?: string; brokerUrl?: string; token?: string }) => {
+      process.exitCode = await runPublish(options);
+    });
+}
