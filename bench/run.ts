@@ -16,3 +16,18 @@ section('simulator (c): 1,000-payment upload, sandbox with 100,000 payments vs e
 console.log(await benchScaling());
 section('simulator (d): cold start');
 console.log(await benchColdStart());
+section('scenarios: the whole catalogue in-process, both banks (target ≤ 15 s wall)');
+{
+  const { loadCatalog, runAll } = await import('../scenarios/runner.ts');
+  const catalog = await loadCatalog();
+  const times: number[] = [];
+  let perScenario: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { results, ms } = await runAll({ scenarios: catalog, banks: ['swedbank', 'sparbanken'], parallel: 4 });
+    if (results.some((r) => !r.passed)) throw new Error('a scenario failed during the benchmark');
+    times.push(ms);
+    perScenario = results.map((r) => r.ms);
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+  console.log(`${perScenario.length} scenario runs: ${(median(times) / 1000).toFixed(2)} s wall (median of 3; target ≤ 15 s ${median(times) <= 15_000 ? 'met' : 'MISSED'}), median ${median(perScenario).toFixed(0)} ms per scenario`);
+}

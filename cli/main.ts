@@ -3,6 +3,7 @@ import { registerValidate } from './validate.ts';
 import { runStart } from '../simulator/main.ts';
 import { registerClient } from '../client/cli.ts';
 import { registerContracts } from '../contracts/verify-cli.ts';
+import { registerScenarios } from '../scenarios/cli.ts';
 
 // `sandbank validate big.xml | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -15,6 +16,7 @@ program.name('sandbank').description('Swedish bank-integration sandbox: simulate
 registerValidate(program);
 registerClient(program);
 registerContracts(program);
+registerScenarios(program);
 program
   .command('start')
   .description('run the simulated banks (Swedbank, Sparbanken) with the internet bank, on 127.0.0.1')
@@ -26,3 +28,5 @@ program
   });
 
 await program.parseAsync(process.argv);
+// msw and timers in some commands keep handles; a finished command ends the process.
+if (!['start'].includes(process.argv[2] ?? '')) process.exit(process.exitCode ?? 0);

@@ -76,6 +76,7 @@ export interface ReportMetaView {
   createdAt: string;
   contentType: string;
   fileId: string | null;
+  accountId: string | null;
 }
 
 export interface ConnectionOptions {

@@ -403,7 +403,8 @@ export class AccountingCompany {
     } else if (status === 'ACSC' || status === 'ACSP') {
       this.bookScheduled(invoice, executionDate ?? invoice.paymentDate ?? at);
       if (invoice.state !== 'paid') this.stamp(invoice, 'paid', at);
-    } else if (status === 'CANC' || (status === 'RJCT' && (reasonCode === 'DS02' || reasonCode === 'CUST') && (invoice.state === 'request-sent' || invoice.state === 'cancelled'))) {
+    } else if (status === 'CANC' || (status === 'RJCT' && (reasonCode === 'DS02' || reasonCode === 'CUST'))) {
+      // DS02/CUST: cancelled by the customer — through this program or in the internet bank.
       // camt.029 and pain.002 both report a cancellation; whichever comes first settles it.
       if (invoice.state === 'cancelled') return;
       this.unbook(invoice, at, 'cancelled');
@@ -443,8 +444,9 @@ export class AccountingCompany {
           const resolution = parseResolution(body).value;
           for (const tx of resolution?.paymentInformation.flatMap((p) => p.transactions) ?? []) {
             const invoice = this.byEndToEnd(tx.originalEndToEndId);
-            if (!invoice || invoice.state !== 'request-sent') continue;
+            if (!invoice) continue;
             if (tx.status === 'ACCR') this.applyTransactionStatus(invoice, 'CANC', 'CUST', at);
+            else if (invoice.state !== 'request-sent') continue;
             else {
               const previous = [...invoice.history].reverse().find((h) => h.state !== 'request-sent')?.state ?? 'received';
               const code = tx.reasonCode ?? 'NARR';

@@ -41,6 +41,8 @@ export interface DispatcherOptions {
 
 export class WebhookDispatcher {
   private readonly running = new Set<string>();
+  /** Sandboxes kicked while a run was under way: run again when it ends (no kick is lost). */
+  private readonly again = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -48,9 +50,16 @@ export class WebhookDispatcher {
 
   /** Delivers what is due for a sandbox now, and schedules retries. */
   kick(sandboxId: string): void {
-    if (this.stopped || this.running.has(sandboxId)) return;
+    if (this.stopped) return;
+    if (this.running.has(sandboxId)) {
+      this.again.add(sandboxId);
+      return;
+    }
     this.running.add(sandboxId);
-    void this.run(sandboxId).finally(() => this.running.delete(sandboxId));
+    void this.run(sandboxId).finally(() => {
+      this.running.delete(sandboxId);
+      if (this.again.delete(sandboxId)) this.kick(sandboxId);
+    });
   }
 
   private async run(sandboxId: string): Promise<void> {

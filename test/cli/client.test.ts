@@ -8,7 +8,7 @@ import { parseSie } from '../../formats/sie/sie4.ts';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
 import { sandbankAsync } from '../support/cli.ts';
-import { signInInternetBank } from '../support/internetbank-session.ts';
+import { signInInternetBank } from '../../scenarios/internetbank.ts';
 
 let simulator: Simulator;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
-import { signInInternetBank } from '../support/internetbank-session.ts';
+import { signInInternetBank } from '../../scenarios/internetbank.ts';
 import { flowSuite } from './flow-suite.ts';
 
 let simulator: Simulator;

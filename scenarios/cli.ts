@@ -1,0 +1,64 @@
+/**
+ * `sandbank scenarios run [glob] [--bank swedbank|sparbanken|all] [--tag t] [--parallel N]
+ * [--seed S] [--target inprocess|http://host:port] [--junit out.xml] [--report out.md]`
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { BankId } from '../simulator/banks/index.ts';
+import { junitReport, loadCatalog, markdownReport, runAll, summaryTable } from './runner.ts';
+
+interface RunCliOptions {
+  bank: string;
+  tag?: string[];
+  parallel: string;
+  seed?: string;
+  target: string;
+  junit?: string;
+  report?: string;
+}
+
+export async function runScenariosCli(pattern: string | undefined, options: RunCliOptions, out: (line: string) => void = console.log): Promise<number> {
+  const banks: BankId[] = options.bank === 'all' ? ['swedbank', 'sparbanken'] : options.bank === 'swedbank' || options.bank === 'sparbanken' ? [options.bank] : [];
+  if (banks.length === 0) {
+    out(`unknown bank "${options.bank}": swedbank, sparbanken or all`);
+    return 2;
+  }
+  const scenarios = await loadCatalog(pattern);
+  if (scenarios.length === 0) {
+    out(`no scenario matches ${pattern}`);
+    return 2;
+  }
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  out(`Running ${scenarios.length} scenario file(s) against ${options.target === 'inprocess' ? 'the in-process bank' : options.target}${seed === undefined ? '' : ` with seed ${seed}`}`);
+  const { results, ms } = await runAll({
+    scenarios, banks, parallel: Number(options.parallel) || 4, target: options.target,
+    ...(options.tag?.length ? { tags: options.tag } : {}),
+    ...(seed === undefined ? {} : { seed }),
+    onResult: (r, done, total) => out(`[${String(done).padStart(String(total).length)}/${total}] ${r.passed ? '✔' : '✘'} ${r.bank.padEnd(10)} ${r.name} (${r.ms.toFixed(0)} ms)${r.passed ? '' : `\n      ${r.error}\n      seed ${r.seed}, sandbox ${r.sandboxId}`}`),
+  });
+  out('');
+  out(summaryTable(results));
+  const failed = results.filter((r) => !r.passed).length;
+  const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
+  const median = sorted.length === 0 ? 0 : (sorted[Math.floor(sorted.length / 2)] ?? 0);
+  out(`\n${results.length - failed} passed, ${failed} failed in ${(ms / 1000).toFixed(1)} s (median ${median.toFixed(0)} ms per scenario)`);
+  if (options.junit) writeFileSync(options.junit, junitReport(results));
+  if (options.report) writeFileSync(options.report, markdownReport(results, ms));
+  return failed === 0 ? 0 : 1;
+}
+
+export function registerScenarios(program: Command): void {
+  const scenarios = program.command('scenarios').description('business scenarios against the simulated banks, for QA');
+  scenarios.command('run').description('run scenario files from scenarios/catalog (each in its own sandbox)')
+    .argument('[glob]', 'file name pattern, e.g. "1*" or "*cancellation*"')
+    .option('--bank <bank>', 'swedbank, sparbanken or all', 'all')
+    .option('--tag <tag...>', 'only scenarios with one of these tags')
+    .option('--parallel <n>', 'scenarios at a time', '4')
+    .option('--seed <seed>', 'seed for every scenario (default: each scenario\'s own)')
+    .option('--target <target>', 'inprocess or the base URL of a running server', 'inprocess')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--report <file>', 'write a Markdown report with step timings')
+    .action(async (pattern: string | undefined, options: RunCliOptions) => {
+      process.exitCode = await runScenariosCli(pattern, options);
+    });
+}
