@@ -614,7 +614,8 @@ export class Engine {
     return dayNumber(wanted) < dayNumber(earliest) ? earliest : wanted;
   }
 
-  async signFile(sandboxId: string, fileId: string, signer: { channel: 'in-app' | 'internet-bank'; signedBy: string; role: 'administrator' | 'user' }): Promise<EngineResult<PaymentFile>> {
+  /** Runs `fn` under the sandbox lock for a file that is awaiting signature (else the error). */
+  private async withFileAwaitingSignature(sandboxId: string, fileId: string, fn: (state: SandboxState, file: PaymentFile) => Promise<EngineResult<PaymentFile>>): Promise<EngineResult<PaymentFile>> {
     await this.settle(sandboxId);
     const found = this.state(sandboxId);
     if (!found.ok) return found;
@@ -623,8 +624,14 @@ export class Engine {
       const file = state.files.get(fileId);
       if (!file) return fail('FILE_NOT_FOUND', `no payment file ${fileId} in this sandbox`);
       if (file.status !== 'AWAITING_SIGNATURE' && file.status !== 'PARTIALLY_ACCEPTED') {
-        return fail('FILE_NOT_AWAITING_SIGNATURE', `payment file ${fileId} is ${file.status}; only a file awaiting signature can be signed`, { fileStatus: file.status });
+        return fail('FILE_NOT_AWAITING_SIGNATURE', `payment file ${fileId} is ${file.status}; only a file awaiting signature can be signed or rejected`, { fileStatus: file.status });
       }
+      return fn(state, file);
+    });
+  }
+
+  async signFile(sandboxId: string, fileId: string, signer: { channel: 'in-app' | 'internet-bank'; signedBy: string; role: 'administrator' | 'user' }): Promise<EngineResult<PaymentFile>> {
+    return this.withFileAwaitingSignature(sandboxId, fileId, async (state, file) => {
       if (signer.channel === 'in-app' && !state.core.signingModes.includes('in-app-two-step')) {
         return fail('SIGNING_NOT_ALLOWED', 'this agreement has no two-step integration: sign the file in the internet bank');
       }
@@ -647,14 +654,7 @@ export class Engine {
 
   /** Internet-bank "reject file": the user refuses to sign; every waiting payment is cancelled. */
   async rejectFile(sandboxId: string, fileId: string, userName: string): Promise<EngineResult<PaymentFile>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, async () => {
-      const file = state.files.get(fileId);
-      if (!file) return fail('FILE_NOT_FOUND', `no payment file ${fileId} in this sandbox`);
-      if (file.status !== 'AWAITING_SIGNATURE' && file.status !== 'PARTIALLY_ACCEPTED') return fail('FILE_NOT_AWAITING_SIGNATURE', `payment file ${fileId} is ${file.status}`);
+    return this.withFileAwaitingSignature(sandboxId, fileId, async (state, file) => {
       const dirty = new Set<string>();
       const reason = { code: this.cancelReasonCode(state), message: `rejected in the internet bank by ${userName}` };
       const lines: StatusLine[] = [];
