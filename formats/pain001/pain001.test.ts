@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HAS_SHARED, SHARED_MISSING_REASON } from '../../test/support/shared.ts';
+import { HAS_SHARED } from '../../test/support/shared.ts';
 import { xsdErrors } from '../../test/support/xsd.ts';
 import { DEFAULT_PAIN001_RULES, parsePain001, samplePain001, writePain001, type Pain001Document } from './index.ts';
 
@@ -76,7 +76,6 @@ describe.skipIf(!HAS_SHARED)('writer output against the official XSDs', () => {
     expect(xsdErrors('pain.001.001.03', golden)).toEqual([]);
   });
 });
-if (!HAS_SHARED) console.warn(SHARED_MISSING_REASON);
 
 describe('invalid inputs, each with its expected issue code', () => {
   const swap = (from: string, to: string) => golden.replace(from, to);
