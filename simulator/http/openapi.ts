@@ -30,7 +30,7 @@ const OPERATIONS: Record<string, Operation> = {
   'DELETE /sandboxes/:sandboxId/webhook': { summary: 'Remove the webhook', tag: 'Test helpers', success: 204 },
   'GET /sandboxes/:sandboxId/webhook/deliveries': { summary: 'Webhook deliveries with every attempt', tag: 'Test helpers', success: 200 },
   'GET /sandboxes/:sandboxId/events': { summary: 'Events in order', tag: 'Test helpers', success: 200, query: [{ name: 'after', description: 'event sequence number' }] },
-  'POST /v1/:bank/payment-files': { summary: 'Upload a payment file (pain.001.001.03/.09 or Bankgirot LB); 202 RECEIVED ("Received by bank" follows validation)', tag: 'Bank API', body: xmlBody('pain.001 XML (application/xml) or LB text (text/plain, Latin-1). Header Idempotency-Key recommended.'), success: 202 },
+  'POST /v1/:bank/payment-files': { summary: 'Upload a payment file (pain.001.001.03/.09 or Bankgirot LB); 202 RECEIVED ("Received by bank" follows validation)', tag: 'Bank API', body: { contentType: 'application/octet-stream', description: 'The payment file\'s bytes: pain.001 (UTF-8 XML) or Bankgirot LB (Latin-1 text); application/xml and text/plain are accepted too. Header Idempotency-Key recommended.' }, success: 202 },
   'GET /v1/:bank/payment-files': { summary: 'List payment files', tag: 'Bank API', success: 200 },
   'GET /v1/:bank/payment-files/:fileId': { summary: 'A payment file with every payment\'s status and reasons', tag: 'Bank API', success: 200 },
   'POST /v1/:bank/payment-files/:fileId/signatures': { summary: 'Sign in the accounting program (agreements with two-step verification; administrators only)', tag: 'Bank API', body: { schema: schemas.signature }, success: 201 },
