@@ -135,6 +135,8 @@ function faultView(f: FaultRule) {
   return { faultId: f.id, match: f.match, action: f.action, hits: f.hits };
 }
 
+const REPORT_TYPES: readonly ReportMeta['type'][] = ['pain.002', 'camt.052', 'camt.053', 'camt.054', 'camt.029', 'bgmax'];
+
 const PAYMENT_STATUSES: Record<string, PaymentStatus> = {
   received: 'RECEIVED', awaiting_signature: 'AWAITING_SIGNATURE', scheduled: 'SCHEDULED', executed: 'EXECUTED', rejected: 'REJECTED', cancelled: 'CANCELLED',
 };
@@ -260,9 +262,12 @@ export const routes: Route[] = [
     return fromEngine(result, (value) => json(202, { assignmentId: value.assignmentId, payments: value.payments.map((x) => ({ paymentId: x.id, endToEndId: x.endToEndId, cancellation: x.cancellation })) }));
   } },
   { method: 'GET', pattern: '/v1/:bank/reports', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
-    const type = req.query.get('type');
+    const typeParam = req.query.get('type');
+    const type = REPORT_TYPES.find((t) => t === typeParam);
+    if (typeParam !== null && type === undefined) return problem('INVALID_REQUEST', `type must be one of ${REPORT_TYPES.join(', ')}`);
+    const after = req.query.get('after');
     const limit = Number(req.query.get('limit') ?? 500);
-    const options = { ...(req.query.get('after') ? { after: req.query.get('after') as string } : {}), ...(type ? { type: type as ReportMeta['type'] } : {}), limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, 1000) : 500 };
+    const options = { ...(after ? { after } : {}), ...(type ? { type } : {}), limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, 1000) : 500 };
     return fromEngine(await ctx.engine.listReports((sandbox as SandboxCore).id, options), (reports) => json(200, { reports: reports.map(reportView), nextCursor: reports.at(-1)?.id ?? req.query.get('after') ?? null }));
   } },
   { method: 'GET', pattern: '/v1/:bank/reports/:reportId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
