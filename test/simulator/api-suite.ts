@@ -220,6 +220,12 @@ export function apiSuite(target: Target): void {
       expect(notJson.json.code).toBe('INVALID_JSON');
     });
 
+    it('unknown filters are 400 INVALID_REQUEST, not silently empty lists', async () => {
+      const s = await createSandbox(target, 'swedbank');
+      expect((await call(target, 'GET', '/v1/swedbank/reports?type=camt.999', { key: s.apiKey })).json).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+      expect((await call(target, 'GET', '/v1/swedbank/payments?status=paid-maybe', { key: s.apiKey })).json).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    });
+
     it('unknown endpoint 404, wrong method 405 with Allow', async () => {
       expect((await call(target, 'GET', '/v1/swedbank/nothing-here')).json.code).toBe('NOT_FOUND');
       const wrong = await call(target, 'DELETE', '/sandboxes');
