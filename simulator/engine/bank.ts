@@ -416,18 +416,24 @@ export class Engine {
     this.addReport(state, 'pain.002', profile.pain002Version, body, { fileId: file.id }, dirty);
   }
 
-  private setPaymentStatus(state: SandboxState, payment: Payment, status: PaymentStatus, dirty: Set<string>, reason?: StatusReason): void {
+  /**
+   * `withEvent: false` for payments that move together with their file (validation, signing):
+   * the file's event carries them, so a 10,000-payment file is one webhook, not 10,001.
+   */
+  private setPaymentStatus(state: SandboxState, payment: Payment, status: PaymentStatus, dirty: Set<string>, reason?: StatusReason, withEvent = true): void {
     if (STATUS_ORDER[status] < STATUS_ORDER[payment.status]) throw new Error(`payment ${payment.id} cannot go from ${payment.status} back to ${status}`);
     payment.status = status;
     if (reason) payment.reasons.push(reason);
     payment.history.push(reason ? { at: state.core.now, status, reason: `${reason.code} ${reason.message}` } : { at: state.core.now, status });
-    this.emit(state, 'payment.status_changed', { paymentId: payment.id, fileId: payment.fileId, endToEndId: payment.endToEndId, status, reason: reason?.code }, dirty);
+    if (withEvent) this.emit(state, 'payment.status_changed', { paymentId: payment.id, fileId: payment.fileId, endToEndId: payment.endToEndId, status, reason: reason?.code }, dirty);
     dirty.add(`file:${payment.fileId}`);
   }
 
   private setFileStatus(state: SandboxState, file: PaymentFile, status: FileStatus, dirty: Set<string>): void {
     file.status = status;
-    this.emit(state, 'payment_file.status_changed', { fileId: file.id, messageId: file.messageId, status }, dirty);
+    const payments: Partial<Record<PaymentStatus, number>> = {};
+    for (const p of file.payments) payments[p.status] = (payments[p.status] ?? 0) + 1;
+    this.emit(state, 'payment_file.status_changed', { fileId: file.id, messageId: file.messageId, status, payments }, dirty);
     dirty.add(`file:${file.id}`);
   }
 
@@ -582,7 +588,7 @@ export class Engine {
     }
     if (file.messageId) state.byMessageId.set(file.messageId, file.id);
     const accepted = file.payments.filter((p) => p.status !== 'REJECTED');
-    for (const p of accepted) this.setPaymentStatus(state, p, 'AWAITING_SIGNATURE', dirty);
+    for (const p of accepted) this.setPaymentStatus(state, p, 'AWAITING_SIGNATURE', dirty, undefined, false);
     const status = accepted.length === 0 ? 'REJECTED' : accepted.length < file.payments.length ? 'PARTIALLY_ACCEPTED' : 'AWAITING_SIGNATURE';
     if (accepted.length === 0) file.reasons = [{ code: 'NARR', message: 'every payment in the file was rejected' }];
     this.setFileStatus(state, file, status, dirty);
@@ -642,7 +648,7 @@ export class Engine {
       for (const p of file.payments) {
         if (p.status !== 'AWAITING_SIGNATURE') continue;
         p.executionDate = this.executionDateFor(state, p.requestedExecutionDate);
-        this.setPaymentStatus(state, p, 'SCHEDULED', dirty);
+        this.setPaymentStatus(state, p, 'SCHEDULED', dirty, undefined, false);
         lines.push({ payment: p, status: 'ACCP', reasons: [] });
       }
       this.setFileStatus(state, file, 'SIGNED', dirty);
