@@ -38,7 +38,7 @@ async function uploadUntilValidated(info: Pick<ChildInfo, 'url' | 'key'>, body: 
   const { fileId } = (await res.json()) as { fileId: string };
   const receivedMs = performance.now() - start;
   // The status read settles validation; it answers once validated and persisted.
-  const status = await fetch(`${info.url}/v1/swedbank/payment-files/${fileId}`, { headers: { authorization: `Bearer ${info.key}` } });
+  const status = await fetch(`${info.url}/v1/swedbank/payment-files/${fileId}?payments=false`, { headers: { authorization: `Bearer ${info.key}` } });
   const file = (await status.json()) as { status: string };
   if (file.status !== 'AWAITING_SIGNATURE') throw new Error(`unexpected status ${file.status}`);
   return { receivedMs, validatedMs: performance.now() - start };

@@ -32,7 +32,7 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /sandboxes/:sandboxId/events': { summary: 'Events in order', tag: 'Test helpers', success: 200, query: [{ name: 'after', description: 'event sequence number' }] },
   'POST /v1/:bank/payment-files': { summary: 'Upload a payment file (pain.001.001.03/.09 or Bankgirot LB); 202 RECEIVED ("Received by bank" follows validation)', tag: 'Bank API', body: { contentType: 'application/octet-stream', description: 'The payment file\'s bytes: pain.001 (UTF-8 XML) or Bankgirot LB (Latin-1 text); application/xml and text/plain are accepted too. Header Idempotency-Key recommended.' }, success: 202 },
   'GET /v1/:bank/payment-files': { summary: 'List payment files', tag: 'Bank API', success: 200 },
-  'GET /v1/:bank/payment-files/:fileId': { summary: 'A payment file with every payment\'s status and reasons', tag: 'Bank API', success: 200 },
+  'GET /v1/:bank/payment-files/:fileId': { summary: 'A payment file with every payment\'s status and reasons', tag: 'Bank API', success: 200, query: [{ name: 'payments', description: 'false: the file status without its payments' }] },
   'POST /v1/:bank/payment-files/:fileId/signatures': { summary: 'Sign in the accounting program (agreements with two-step verification; administrators only)', tag: 'Bank API', body: { schema: schemas.signature }, success: 201 },
   'GET /v1/:bank/accounts': { summary: 'The company\'s accounts', tag: 'Bank API', success: 200 },
   'GET /v1/:bank/accounts/:accountId/balances': { summary: 'Booked, reserved (scheduled payments) and available balance', tag: 'Bank API', success: 200 },

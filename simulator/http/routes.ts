@@ -34,7 +34,7 @@ export interface Route {
   handler: Handler;
 }
 
-const renderedFiles = new WeakMap<PaymentFile, { version: number; body: string }>();
+const renderedFiles = new WeakMap<PaymentFile, { version: number; full?: string; summary?: string }>();
 const json200 = (body: string): ApiResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body });
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse => ({
@@ -214,16 +214,23 @@ export const routes: Route[] = [
   } },
   { method: 'GET', pattern: '/v1/:bank/payment-files', auth: 'sandbox-key', handler: async (_req, _p, ctx, sandbox) =>
     fromEngine(await ctx.engine.listFiles((sandbox as SandboxCore).id), (files) => json(200, { files: files.map((f) => ({ fileId: f.id, format: f.format, messageId: f.messageId, status: f.status, receivedAt: f.receivedAt, numberOfTransactions: f.numberOfTransactions, controlSumOre: f.controlSumOre })) })) },
-  { method: 'GET', pattern: '/v1/:bank/payment-files/:fileId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) => {
+  { method: 'GET', pattern: '/v1/:bank/payment-files/:fileId', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
     const id = (sandbox as SandboxCore).id;
     const result = await ctx.engine.getFile(id, p['fileId'] ?? '');
     if (!result.ok) return problem(result.code, result.message, result.details ?? {});
+    // ?payments=false: the file's status without its payments (polling a 10,000-payment file).
+    const withPayments = req.query.get('payments') !== 'false';
     // Status polling is the hottest read: the rendered JSON is reused until the sandbox changes.
     const version = ctx.engine.version(id);
     const cached = renderedFiles.get(result.value);
-    if (cached?.version === version) return json200(cached.body);
-    const body = JSON.stringify(fileView(result.value));
-    renderedFiles.set(result.value, { version, body });
+    const hit = withPayments ? cached?.full : cached?.summary;
+    if (cached?.version === version && hit !== undefined) return json200(hit);
+    const view = fileView(result.value);
+    const body = JSON.stringify(withPayments ? view : { ...view, payments: undefined });
+    const entry = cached?.version === version ? cached : { version };
+    if (withPayments) entry.full = body;
+    else entry.summary = body;
+    renderedFiles.set(result.value, entry);
     return json200(body);
   } },
   { method: 'POST', pattern: '/v1/:bank/payment-files/:fileId/signatures', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {

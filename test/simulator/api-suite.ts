@@ -78,6 +78,10 @@ export function apiSuite(target: Target): void {
 
       const status = await call(target, 'GET', `/v1/${bank}/payment-files/${fileId}`, { key });
       expect(status.json).toMatchObject({ status: 'AWAITING_SIGNATURE', numberOfTransactions: 2, controlSumOre: 1_739_50 });
+      expect(status.json.payments).toHaveLength(2);
+      const summary = await call(target, 'GET', `/v1/${bank}/payment-files/${fileId}?payments=false`, { key });
+      expect(summary.json).toMatchObject({ status: 'AWAITING_SIGNATURE', numberOfTransactions: 2 });
+      expect(summary.json.payments).toBeUndefined();
 
       const sign = await call(target, 'POST', `/v1/${bank}/payment-files/${fileId}/signatures`, { key, json: { signedBy: 'Anna Admin', role: 'administrator', verification: 'totp' } });
       expect(sign.status).toBe(201);
