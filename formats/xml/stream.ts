@@ -100,6 +100,15 @@ interface Frame {
 
 class StopReading extends Error {}
 
+/** A record's location whose path string is built only when read (a prototype getter: cheap to create). */
+class LazyLocation implements RecordLocation {
+  constructor(readonly line: number, private readonly level: number, private readonly pathTo: (level: number) => string) {}
+
+  get path(): string {
+    return this.pathTo(this.level);
+  }
+}
+
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const EMPTY_SCOPE: Map<string, string> = new Map([['xml', XML_NS]]);
@@ -163,15 +172,7 @@ export function readIsoXml(input: string, schemas: readonly CompiledSchema[], ha
     }
   };
   /** The path is built only if the handler asks for it (it does so only to report an issue). */
-  const locationAt = (level: number): RecordLocation => {
-    const line = parser.line;
-    return {
-      line,
-      get path() {
-        return pathTo(level);
-      },
-    };
-  };
+  const locationAt = (level: number): RecordLocation => new LazyLocation(parser.line, level, pathTo);
   const stop = (code: IssueCode, message: string): never => {
     add(code, pathTo(depth), message);
     complete = false;
@@ -353,6 +354,8 @@ export function readIsoXml(input: string, schemas: readonly CompiledSchema[], ha
       }
       const found = schema as CompiledSchema;
       if (name !== found.rootElement) stop('XML_UNKNOWN_ROOT', `root element must be ${found.rootElement}, got ${name}`);
+      // The schema's own string from here on: every element's namespace check is then an identity test.
+      if (frame.scope.get('') === found.namespace && frame.scope !== EMPTY_SCOPE) frame.scope.set('', found.namespace);
       frame.type = runtimeSchema(found).root;
       frame.skip = false;
       frame.fields = undefined;
