@@ -216,6 +216,15 @@ export class Engine {
     for (const p of file.payments) state.payments.set(p.id, p);
   }
 
+  /** Settles queued work, then runs `fn` alone for this sandbox: the shape of every mutating call. */
+  private async mutate<T>(sandboxId: string, fn: (state: SandboxState) => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
+    await this.settle(sandboxId);
+    const found = this.state(sandboxId);
+    if (!found.ok) return found;
+    const state = found.value;
+    return this.locked(state, () => fn(state));
+  }
+
   /** Runs `fn` alone for this sandbox (calls are queued, not interleaved). */
   private async locked<T>(state: SandboxState, fn: () => Promise<T>): Promise<T> {
     const run = state.lock.then(fn, fn);
@@ -622,11 +631,7 @@ export class Engine {
 
   /** Runs `fn` under the sandbox lock for a file that is awaiting signature (else the error). */
   private async withFileAwaitingSignature(sandboxId: string, fileId: string, fn: (state: SandboxState, file: PaymentFile) => Promise<EngineResult<PaymentFile>>): Promise<EngineResult<PaymentFile>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, async () => {
+    return this.mutate(sandboxId, async (state) => {
       const file = state.files.get(fileId);
       if (!file) return fail('FILE_NOT_FOUND', `no payment file ${fileId} in this sandbox`);
       if (file.status !== 'AWAITING_SIGNATURE' && file.status !== 'PARTIALLY_ACCEPTED') {
@@ -709,11 +714,7 @@ export class Engine {
    * bank's back office right after: cancelled before execution, refused (ARDT) after.
    */
   async requestCancellation(sandboxId: string, paymentIds: string[], via: 'api' | 'camt.055' | 'internet-bank', assignmentId?: string): Promise<EngineResult<Payment[]>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, async () => {
+    return this.mutate(sandboxId, async (state) => {
       const payments: Payment[] = [];
       for (const id of paymentIds) {
         const payment = state.payments.get(id);
@@ -855,11 +856,7 @@ export class Engine {
   // ── incoming payments ────────────────────────────────────────────────────────────────────
 
   async incomingPayment(sandboxId: string, input: { amountOre: number; reference: string; payerName?: string; payerBankgiro?: string; accountId?: string }): Promise<EngineResult<IncomingPayment>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, async () => {
+    return this.mutate(sandboxId, async (state) => {
       const core = state.core;
       const account = input.accountId === undefined ? core.accounts.find((a) => a.primary) : core.accounts.find((a) => a.id === input.accountId);
       if (!account) return fail('ACCOUNT_NOT_FOUND', `no account ${input.accountId} in this sandbox`);
@@ -895,11 +892,7 @@ export class Engine {
    * rejections), end-of-day statements and the BgMax file.
    */
   async advanceClock(sandboxId: string, target: { days: number } | { to: string }): Promise<EngineResult<SandboxCore>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, async () => {
+    return this.mutate(sandboxId, async (state) => {
       const core = state.core;
       const to = 'days' in target ? `${addDays(dateOf(core.now), target.days)}${core.now.slice(10)}` : target.to.length === 10 ? `${target.to}${core.now.slice(10)}` : normalizeStart(target.to);
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(to)) return fail('INVALID_REQUEST', `cannot move the clock to ${to}`);
