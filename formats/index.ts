@@ -10,3 +10,4 @@ export * from './bankgirot/index.ts';
 export * from './sie/index.ts';
 export * from './detect.ts';
 export * from './calendar.ts';
+export * from './stockholm.ts';

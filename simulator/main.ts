@@ -8,6 +8,7 @@ import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRandom } from '../formats/random.ts';
 import { formatOreSwedish } from '../formats/money.ts';
+import { stockholmDateTime } from '../formats/stockholm.ts';
 import { startSimulator, type Simulator } from './app.ts';
 import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
@@ -24,8 +25,7 @@ export interface StartOptions {
 
 /** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
 export function swedishNow(): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date()).map((p) => [p.type, p.value]));
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}`;
+  return stockholmDateTime(Date.now());
 }
 
 /** One process owns a data directory: a second `sandbank start` on it is refused. */

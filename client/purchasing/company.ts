@@ -5,6 +5,7 @@
  * statuses follow the bank's reports — never guessed.
  */
 import { rollToBankDay } from '../../formats/calendar.ts';
+import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseResolution } from '../../formats/camt/cancellation.ts';
 import { parseAccountReport } from '../../formats/camt/report-parse.ts';
 import { checkBankgiro, checkPlusgiro } from '../../formats/identifiers/giro.ts';
@@ -159,7 +160,7 @@ export class AccountingCompany {
   async today(): Promise<string> {
     if (this.deps.today) return this.deps.today();
     if (this.state.bank.sandboxId) return (await this.bank.sandboxNow(this.state.bank.sandboxId)).slice(0, 10);
-    return new Date().toISOString().slice(0, 10);
+    return stockholmDateTime(this.nowMs()).slice(0, 10);
   }
 
   private nowMs(): number {

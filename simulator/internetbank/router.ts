@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import QRCode from 'qrcode';
+import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { generateURI } from 'otplib';
 import { isBankId } from '../banks/index.ts';
 import type { Engine } from '../engine/bank.ts';
@@ -153,7 +154,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     }
     const lockedUntil = auth.lockedUntil(`${session.sandboxId}/${user.id}`);
     const text = outcome === 'locked'
-      ? tr(lang, `För många felaktiga koder. Användaren är låst till ${new Date(lockedUntil ?? 0).toISOString().slice(11, 16)} UTC.`, `Too many wrong codes. The user is locked until ${new Date(lockedUntil ?? 0).toISOString().slice(11, 16)} UTC.`)
+      ? tr(lang, `För många felaktiga koder. Användaren är låst till kl. ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)}.`, `Too many wrong codes. The user is locked until ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)} (Swedish time).`)
       : outcome === 'replayed'
         ? tr(lang, 'Koden har redan använts. Vänta på nästa kod.', 'That code has already been used. Wait for the next code.')
         : tr(lang, 'Fel kod. Kontrollera koden i din autentiseringsapp.', 'Wrong code. Check the code in your authenticator app.');
