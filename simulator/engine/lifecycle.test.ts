@@ -140,3 +140,32 @@ describe.each(['swedbank', 'sparbanken'] as const)('payment lifecycle at %s', (b
     expect(await engine.advanceClock(created.value.id, { to: '2026-03-11' })).toMatchObject({ ok: false, code: 'CLOCK_BACKWARDS' });
   });
 });
+
+describe('Bankgirot LB payment dated on a non-bank day (profile: roll or reject)', () => {
+  it.each([['swedbank', 'AWAITING_SIGNATURE', undefined], ['sparbanken', 'REJECTED', 'DT01']] as const)('%s → %s', async (bank, status, reason) => {
+    const { encodeLatin1 } = await import('../../formats/bankgirot/fixed-width.ts');
+    const { writeLb } = await import('../../formats/bankgirot/lb.ts');
+    const engine = new Engine({ store: new MemoryStore(), random: createRandom(3), defaultStart: () => '2026-03-12T08:00:00' });
+    const created = await engine.createSandbox({ bank, seed: 5 });
+    if (!created.ok) throw new Error(created.message);
+    const sender = created.value.company.bankgiro.padStart(10, '0');
+    const lb = encodeLatin1(writeLb({ records: [
+      { type: '11', senderBankgiro: sender, fileDate: '260312', product: 'LEVERANTÖRSBETALNINGAR', paymentDate: '', currency: 'SEK' },
+      { type: '14', payee: '0009912346', reference: '1234574', amountOre: 100_00, paymentDate: '260314', information: 'Faktura 1' },
+      { type: '29', senderBankgiro: sender, paymentCount: 1, totalOre: 100_00 },
+    ] }));
+    const upload = await engine.submitFile(created.value.id, lb);
+    if (!upload.ok) throw new Error(upload.message);
+    const file = await engine.getFile(created.value.id, upload.value.fileId);
+    if (!file.ok) throw new Error(file.message);
+    expect(file.value.format).toBe('lb');
+    expect(file.value.payments[0]?.status).toBe(status);
+    expect(file.value.payments[0]?.reasons[0]?.code).toBe(reason);
+    if (bank === 'swedbank') {
+      await engine.signFile(created.value.id, upload.value.fileId, { channel: 'in-app', signedBy: 'A', role: 'administrator' });
+      const signed = await engine.getFile(created.value.id, upload.value.fileId);
+      expect(signed.ok && signed.value.payments[0]?.executionDate).toBe('2026-03-16');
+    }
+    expect(checkInvariants(engine, created.value.id)).toEqual([]);
+  });
+});
