@@ -1,9 +1,31 @@
+/**
+ * The `sandbank` entry point. It knows each subcommand only by name and summary; the module
+ * that defines a subcommand (and everything that module imports) is loaded only when that
+ * subcommand runs, so `sandbank --help` or `sandbank validate` never pay for Pact, msw or the
+ * simulator.
+ *
+ * Adding a subcommand: write a module exporting `register…(program: Command): void` and add
+ * one line to SUBCOMMANDS below.
+ */
 import { Command } from 'commander';
-import { registerValidate } from './validate.ts';
-import { runStart } from '../simulator/main.ts';
-import { registerClient } from '../client/cli.ts';
-import { registerContracts } from '../contracts/verify-cli.ts';
-import { registerScenarios } from '../scenarios/cli.ts';
+import { exitWithError } from './errors.ts';
+
+interface Subcommand {
+  /** One line for `sandbank --help`. */
+  summary: string;
+  /** Loads the subcommand's module and returns its register function. */
+  load: () => Promise<(program: Command) => void>;
+  /** Keeps running after its action returns (a server); every other command ends the process. */
+  stays?: true;
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  start: { summary: 'run the simulated banks (Swedbank, Sparbanken) with the internet bank', load: async () => (await import('./start.ts')).registerStart, stays: true },
+  validate: { summary: 'check a payment file the way the bank would', load: async () => (await import('./validate.ts')).registerValidate },
+  client: { summary: 'the reference accounting client (invoices → proposal → send → statuses)', load: async () => (await import('../client/cli.ts')).registerClient },
+  contracts: { summary: 'Pact contracts between the reference client and the banks', load: async () => (await import('../contracts/verify-cli.ts')).registerContracts },
+  scenarios: { summary: 'business scenarios against the simulated banks, for QA', load: async () => (await import('../scenarios/cli.ts')).registerScenarios },
+};
 
 // `sandbank validate big.xml | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -11,22 +33,21 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command();
-program.name('sandbank').description('Swedish bank-integration sandbox: simulated Swedbank and Sparbanken, payment-file codecs, contracts, scenarios');
-registerValidate(program);
-registerClient(program);
-registerContracts(program);
-registerScenarios(program);
-program
-  .command('start')
-  .description('run the simulated banks (Swedbank, Sparbanken) with the internet bank, on 127.0.0.1')
-  .option('--port <port>', 'port to listen on', '4010')
-  .option('--data <dir>', 'data directory (lowdb documents)', '.sandbank')
-  .option('--memory', 'keep everything in memory (nothing written to disk)')
-  .action(async (options: { port: string; data: string; memory?: boolean }) => {
-    await runStart({ port: Number(options.port), data: options.data, ...(options.memory ? { memory: true } : {}) });
-  });
+const program = new Command()
+  .name('sandbank')
+  .description('Swedish bank-integration sandbox: simulated Swedbank and Sparbanken, payment-file codecs, contracts, scenarios')
+  .showSuggestionAfterError();
 
-await program.parseAsync(process.argv);
+const args = process.argv.slice(2);
+const name = args[0] === 'help' ? args[1] : args[0];
+const chosen = name === undefined ? undefined : SUBCOMMANDS[name];
+if (chosen) (await chosen.load())(program);
+else for (const [command, { summary }] of Object.entries(SUBCOMMANDS)) program.command(command).description(summary);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  exitWithError(error);
+}
 // msw and timers in some commands keep handles; a finished command ends the process.
-if (!['start'].includes(process.argv[2] ?? '')) process.exit(process.exitCode ?? 0);
+if (!chosen?.stays) process.exit(process.exitCode ?? 0);

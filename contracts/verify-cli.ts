@@ -7,7 +7,19 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONSUMER, CONTRACT_BANKS } from './fixtures.ts';
-import { PACT_DIR, verifyHttpPacts } from './verify.ts';
+import { CliError, unreachable } from '../cli/errors.ts';
+import { PACT_DIR } from './pact-files.ts';
+
+/** Pact's verifier is loaded only here; a user who installed sandbank for msw never needs it. */
+async function loadVerifier(): Promise<typeof import('./verify.ts')> {
+  try {
+    return await import('./verify.ts');
+  } catch (error) {
+    const missing = error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('@pact-foundation/pact');
+    if (missing) throw new CliError('contracts verify needs Pact: npm install --save-dev @pact-foundation/pact@16');
+    throw error;
+  }
+}
 
 interface VerificationReport {
   errors: { interaction: string; mismatch?: { mismatches?: { mismatch?: string; type?: string }[] } | string }[];
@@ -66,6 +78,12 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   const brokerToken = options.brokerToken ?? process.env['PACT_BROKER_TOKEN'];
   out(`Verifying the ${bank} contract (${CONSUMER} → sandbank-${bank}) against ${base}`);
   out(`Provider states via ${stateChangeUrl}`);
+  const { verifyHttpPacts } = await loadVerifier();
+  try {
+    await fetch(base, { method: 'HEAD' });
+  } catch (error) {
+    throw unreachable(base, error);
+  }
   let text: string;
   let ok = true;
   try {

@@ -3,15 +3,11 @@
  * Used by the provider tests (with in-process state handlers that seed the engine) and by
  * `sandbank contracts verify` (with a provider-state URL, for any bank).
  */
-import { fileURLToPath } from 'node:url';
 import { Verifier } from '@pact-foundation/pact';
 import { providerName, type ContractBank } from './fixtures.ts';
+import { pactFile } from './pact-files.ts';
 
-export const PACT_DIR = fileURLToPath(new URL('./pacts/', import.meta.url));
-
-export function pactFile(bank: ContractBank): string {
-  return `${PACT_DIR}sandbank-client-${providerName(bank)}.json`;
-}
+export { PACT_DIR, pactFile } from './pact-files.ts';
 
 export interface VerifyOptions {
   providerBaseUrl: string;

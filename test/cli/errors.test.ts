@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sandbank, sandbankAsync } from '../support/cli.ts';
+
+/** One actionable line on stderr, nothing that looks like a stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at |node:internal|\.ts:\d+/);
+}
+
+describe('sandbank fails with one line a person can act on (the real CLI)', () => {
+  it('--help lists every subcommand', () => {
+    const run = sandbank(['--help']);
+    expect(run.code).toBe(0);
+    for (const name of ['start', 'validate', 'client', 'contracts', 'scenarios']) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it('a bad flag value', () => {
+    const run = sandbank(['start', '--port', 'abc']);
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, /^error: option '--port <port>' argument 'abc' is invalid\. a port is a whole number/);
+  });
+
+  it('an unknown option', () => {
+    const run = sandbank(['validate', 'x.xml', '--colour']);
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, /^error: unknown option '--colour'/);
+  });
+
+  it('a port already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const run = await sandbankAsync(['start', '--memory', '--port', String(port)]);
+      expect(run.code).toBe(1);
+      expectOneLine(run.stderr, new RegExp(`^error: port ${port} is already in use: stop what is listening there or choose another with --port$`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a data directory held by another sandbank process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbank-locked-'));
+    writeFileSync(join(dir, 'sandbank.lock'), String(process.pid));
+    const run = sandbank(['start', '--port', '0', '--data', dir]);
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, new RegExp(`^error: ${dir} is in use by sandbank process ${process.pid}; stop it or use --data <another dir>$`));
+  });
+
+  it('a server that is not running, named by its URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `http://127.0.0.1:${port}`;
+    const run = sandbank(['contracts', 'verify', '--provider-base-url', url]);
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, new RegExp(`^error: cannot reach ${url} \\(connection refused\\): is the server running\\?`));
+  });
+});
