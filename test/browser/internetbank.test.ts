@@ -1,8 +1,9 @@
 /**
- * The simulated internet bank in a real browser: Debian's chromium driven by playwright-core.
+ * The simulated internet bank in a real browser: Chromium (Debian's, or the npm-packaged one,
+ * see test/support/chromium.ts) driven by playwright-core.
  * Each test uses its own sandbox (and so its own user), because a TOTP code is accepted once.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,19 +13,21 @@ import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
 import type { SandboxCore } from '../../simulator/engine/model.ts';
 import { currentCode } from '../../simulator/internetbank/auth.ts';
+import { findChromium } from '../support/chromium.ts';
 import { pain001For, type SimplePayment } from '../support/payment-files.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
 const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : `${mkdtempSync(join(tmpdir(), 'sandbank-screenshots-'))}/`;
-if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`);
 
 let simulator: Simulator;
 let browser: Browser;
 beforeAll(async () => {
   simulator = await startSimulator({ random: createRandom(77) });
+  const install = findChromium();
+  console.log(`browser tests drive ${install.source}`);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: install.executablePath,
+    env: { ...process.env, ...install.env },
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
