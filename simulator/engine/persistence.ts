@@ -1,0 +1,166 @@
+/**
+ * The sandbox as store documents (decision 0003): the core (clock, counters, balances,
+ * faults), one document per payment file, raw upload, report, booking day and event batch.
+ * Writing what an operation changed, loading every sandbox at start-up, and recovery after
+ * a crash between two writes.
+ */
+import type { BankEvent, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
+import { addDays } from './calendar.ts';
+import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
+import type { StorePort } from './store-port.ts';
+
+/** One document per operation that produced events, with those events' webhook deliveries. */
+interface EventBatch {
+  events: BankEvent[];
+  deliveries: Record<string, WebhookDelivery>;
+}
+
+const sandboxCollection = 'sandboxes';
+const col = (id: string, kind: 'files' | 'raw' | 'reports' | 'days' | 'events') => `sandboxes/${id}/${kind}`;
+
+export async function saveCore(store: StorePort, state: SandboxState): Promise<void> {
+  await store.put(sandboxCollection, state.core.id, { ...state.core, lastStatementDate: state.lastStatementDate });
+}
+
+export async function saveFile(store: StorePort, state: SandboxState, file: PaymentFile): Promise<void> {
+  await store.put(col(state.core.id, 'files'), file.id, file);
+}
+
+/** The uploaded bytes, kept so a file still RECEIVED after a restart is validated again. */
+export async function saveRaw(store: StorePort, state: SandboxState, fileId: string, bytes: Uint8Array): Promise<void> {
+  await store.put(col(state.core.id, 'raw'), fileId, { base64: Buffer.from(bytes).toString('base64') });
+}
+
+export async function reportBody(store: StorePort, state: SandboxState, reportId: string): Promise<string> {
+  const pending = state.pendingBodies.get(reportId);
+  if (pending !== undefined) return pending;
+  const doc = (await store.get(col(state.core.id, 'reports'), reportId)) as { body: string } | undefined;
+  return doc?.body ?? '';
+}
+
+export async function deleteSandboxDocuments(store: StorePort, sandboxId: string): Promise<void> {
+  await store.delete(sandboxCollection, sandboxId);
+  await store.deleteCollection(`sandboxes/${sandboxId}`);
+}
+
+export async function saveBatch(store: StorePort, state: SandboxState, batchId: string): Promise<void> {
+  const ids = state.batches.get(batchId) ?? [];
+  const batch: EventBatch = { events: [], deliveries: {} };
+  for (const id of ids) {
+    const event = state.eventsById.get(id);
+    if (event) batch.events.push(event);
+    const delivery = state.deliveries.get(id);
+    if (delivery) batch.deliveries[id] = delivery;
+  }
+  await store.put(col(state.core.id, 'events'), batchId, batch);
+}
+
+/** Stores a webhook delivery's new attempt with the batch of its event. */
+export async function saveDeliveryOf(store: StorePort, state: SandboxState, eventId: string): Promise<void> {
+  const batchId = state.eventBatch.get(eventId);
+  if (batchId !== undefined) await saveBatch(store, state, batchId);
+}
+
+/**
+ * Writes what an operation changed. Order matters for crash recovery (see `recover`):
+ * bookings first, then reports, files and events, the sandbox core (counters) last.
+ */
+export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty): Promise<void> {
+  const core = state.core;
+  const store = deps.store;
+  const rank = (key: string) => ['day', 'report', 'file', 'event'].indexOf(key.slice(0, key.indexOf(':')));
+  const newEvents: string[] = [];
+  for (const key of [...dirty].sort((a, b) => rank(a) - rank(b))) {
+    if (key.startsWith('event:')) {
+      newEvents.push(key.slice(6));
+      continue;
+    }
+    const [kind, id = ''] = key.split(/:(.*)/s);
+    if (kind === 'file') {
+      const file = state.files.get(id);
+      if (file) await saveFile(store, state, file);
+    } else if (kind === 'report') {
+      const meta = state.reports.find((r) => r.id === id);
+      const body = state.pendingBodies.get(id);
+      if (meta && body !== undefined) await store.put(col(core.id, 'reports'), id, { meta, body });
+      else if (meta) {
+        const existing = (await store.get(col(core.id, 'reports'), id)) as { body: string } | undefined;
+        await store.put(col(core.id, 'reports'), id, { meta, body: existing?.body ?? '' });
+      }
+      state.pendingBodies.delete(id);
+    } else if (kind === 'day') {
+      const day = state.days.get(id);
+      if (day) await store.put(col(core.id, 'days'), id, day);
+    }
+  }
+  if (newEvents.length > 0) {
+    const batchId = `b_${pad(state.eventsById.get(newEvents[0] as string)?.sequence ?? 0, 9)}`;
+    state.batches.set(batchId, newEvents);
+    for (const id of newEvents) state.eventBatch.set(id, batchId);
+    await saveBatch(store, state, batchId);
+  }
+  await saveCore(store, state);
+  if (newEvents.length > 0) deps.onEvents?.(core.id);
+}
+
+/** Loads every sandbox from the store (start-up); files still RECEIVED are queued for validation again. */
+export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
+  const states: SandboxState[] = [];
+  for (const { value } of await store.list(sandboxCollection)) {
+    const core = value as SandboxCore & { lastStatementDate?: string };
+    const state = emptyState(core, core.lastStatementDate ?? addDays(dateOf(core.now), -1));
+    for (const { value: fileDoc } of await store.list(col(core.id, 'files'))) indexFile(state, fileDoc as PaymentFile);
+    for (const { value: report } of await store.list(col(core.id, 'reports'))) state.reports.push((report as { meta: ReportMeta }).meta);
+    state.reports.sort((a, b) => a.sequence - b.sequence);
+    for (const { id, value: day } of await store.list(col(core.id, 'days'))) state.days.set(id, day as DayBook);
+    for (const { id: batchId, value } of await store.list(col(core.id, 'events'))) {
+      const batch = value as EventBatch;
+      state.batches.set(batchId, batch.events.map((e) => e.id));
+      for (const event of batch.events) {
+        state.events.push(event);
+        state.eventsById.set(event.id, event);
+        state.eventBatch.set(event.id, batchId);
+        const delivery = batch.deliveries[event.id];
+        if (delivery) state.deliveries.set(event.id, delivery);
+      }
+    }
+    state.events.sort((a, b) => a.sequence - b.sequence);
+    for (const file of state.files.values()) {
+      if (file.status !== 'RECEIVED') continue;
+      const raw = (await store.get(col(core.id, 'raw'), file.id)) as { base64: string } | undefined;
+      if (raw) state.queue.push({ kind: 'validate', fileId: file.id, bytes: Buffer.from(raw.base64, 'base64') });
+    }
+    recover(state);
+    states.push(state);
+  }
+  return states;
+}
+
+/**
+ * After a crash the documents of one operation may be partly written (the core, with its
+ * counters and balances, last). Bookings are the truth: balances are recomputed from them,
+ * a payment that was booked is executed, and counters continue after the highest id seen.
+ */
+export function recover(state: SandboxState): void {
+  const core = state.core;
+  const entries = [...state.days.values()].flatMap((d) => d.entries);
+  for (const account of core.accounts) {
+    account.bookedOre = entries.filter((e) => e.accountId === account.id).reduce((s, e) => s + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), account.openingBalanceOre);
+  }
+  for (const entry of entries) {
+    const payment = entry.paymentId === undefined ? undefined : state.payments.get(entry.paymentId);
+    if (payment && payment.status !== 'EXECUTED') {
+      payment.status = 'EXECUTED';
+      payment.entryId = entry.id;
+      payment.executionDate = entry.bookingDate;
+      payment.history.push({ at: core.now, status: 'EXECUTED', reason: 'recovered from the booking after a restart' });
+    }
+  }
+  const maxOf = (ids: Iterable<string>) => Math.max(0, ...[...ids].map((id) => Number(id.replace(/^\D+_/, '').replace(/\D/g, '')) || 0));
+  core.counters.file = Math.max(core.counters.file, maxOf(state.files.keys()));
+  core.counters.payment = Math.max(core.counters.payment, maxOf(state.payments.keys()));
+  core.counters.report = Math.max(core.counters.report, ...state.reports.map((r) => r.sequence));
+  core.counters.entry = Math.max(core.counters.entry, maxOf(entries.map((e) => e.id)));
+  core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
+  core.counters.incoming = Math.max(core.counters.incoming, maxOf([...state.days.values()].flatMap((d) => d.incoming.map((i) => i.id))));
+}

@@ -1,0 +1,171 @@
+/**
+ * Submission of payment files: an upload is stored and acknowledged RECEIVED (idempotent by
+ * Idempotency-Key and by content), then validated by the back office (intake.ts does the
+ * format rules; here the debtor account, dates, duplicates and the resulting statuses and
+ * pain.002).
+ */
+import { createHash } from 'node:crypto';
+
+import { dayNumber, isBankDay } from './calendar.ts';
+import { fail, ok, type EngineResult } from './errors.ts';
+import { emit } from './events.ts';
+import { intake } from './intake.ts';
+import { reportStatus } from './mailbox.ts';
+import type { FileStatus, Payment, PaymentFile, SandboxAccount, StatusReason } from './model.ts';
+import { flush, saveFile, saveRaw } from './persistence.ts';
+import { dateOf, digitsOnly, pad, profileOf, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
+import { setFileStatus, setPaymentStatus } from './transitions.ts';
+
+export interface SubmitResult {
+  fileId: string;
+  status: FileStatus;
+  idempotencyHit: boolean;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Reads MsgId from the group header without parsing the whole document. */
+export function sniffMessageId(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 8192)).toString('utf8');
+  if (!head.trimStart().startsWith('<') && !head.startsWith('\uFEFF')) return undefined;
+  const m = /<(?:\w+:)?GrpHdr>\s*<(?:\w+:)?MsgId>([^<]{1,64})<\/(?:\w+:)?MsgId>/.exec(head);
+  return m?.[1]?.trim() ?? '';
+}
+
+/**
+ * Stores an uploaded file and acknowledges it as RECEIVED. Validation runs after the
+ * acknowledgement (the queued job), as a bank's intake does.
+ */
+export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: Uint8Array, options: { idempotencyKey?: string }): Promise<EngineResult<SubmitResult>> {
+  const digest = sha256(bytes);
+  if (options.idempotencyKey !== undefined) {
+    const existingId = state.byIdempotencyKey.get(options.idempotencyKey);
+    const existing = existingId === undefined ? undefined : state.files.get(existingId);
+    if (existing) {
+      if (existing.sha256 !== digest) return fail('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${options.idempotencyKey} was used for a different file (${existing.id})`, { fileId: existing.id });
+      return ok({ fileId: existing.id, status: existing.status, idempotencyHit: true });
+    }
+  }
+  const messageId = sniffMessageId(bytes);
+  const sameBytes = state.bySha.get(digest);
+  const sameFile = sameBytes === undefined ? undefined : state.files.get(sameBytes);
+  if (sameFile && (messageId === undefined || sameFile.messageId === messageId || sameFile.status === 'RECEIVED')) {
+    if (options.idempotencyKey !== undefined) {
+      // The key now names that file too: the same key with other bytes must conflict.
+      sameFile.idempotencyKeys.push(options.idempotencyKey);
+      state.byIdempotencyKey.set(options.idempotencyKey, sameFile.id);
+      await saveFile(deps.store, state, sameFile);
+    }
+    return ok({ fileId: sameFile.id, status: sameFile.status, idempotencyHit: true });
+  }
+  const core = state.core;
+  core.counters.file++;
+  const file: PaymentFile = {
+    id: `pf_${pad(core.counters.file)}`,
+    format: messageId === undefined ? 'lb' : 'pain.001.001.03',
+    receivedAt: core.now,
+    sha256: digest,
+    sizeBytes: bytes.length,
+    messageId: messageId ?? '',
+    idempotencyKeys: options.idempotencyKey === undefined ? [] : [options.idempotencyKey],
+    status: 'RECEIVED',
+    reasons: [],
+    issues: [],
+    numberOfTransactions: 0,
+    controlSumOre: 0,
+    payments: [],
+  };
+  await saveRaw(deps.store, state, file.id, bytes);
+  state.files.set(file.id, file);
+  if (options.idempotencyKey !== undefined) state.byIdempotencyKey.set(options.idempotencyKey, file.id);
+  state.bySha.set(digest, file.id);
+  state.queue.push({ kind: 'validate', fileId: file.id, bytes });
+  const dirty: Dirty = new Set([`file:${file.id}`]);
+  emit(state, 'payment_file.status_changed', { fileId: file.id, status: 'RECEIVED' }, dirty);
+  await flush(deps, state, dirty);
+  return ok({ fileId: file.id, status: file.status, idempotencyHit: false });
+}
+
+/** The company's account a file names as debtor (IBAN, BBAN with 4- or 5-digit clearing, or the bankgiro). */
+function debtorAccountFor(state: SandboxState, written: string): SandboxAccount | undefined {
+  const digits = digitsOnly(written);
+  const upper = written.replace(/\s/g, '').toUpperCase();
+  return state.core.accounts.find((a) => a.iban === upper || digits === `${a.clearing}${a.accountNumber}` || digits === `${a.clearing.slice(0, 4)}${a.accountNumber}`)
+    ?? (digits === state.core.company.bankgiro ? state.core.accounts.find((a) => a.primary) : undefined);
+}
+
+export function validateFile(state: SandboxState, fileId: string, bytes: Uint8Array, dirty: Dirty): void {
+  const file = state.files.get(fileId);
+  if (!file || file.status !== 'RECEIVED') return;
+  const core = state.core;
+  const profile = profileOf(state);
+  const result = intake(bytes, profile);
+  file.format = result.format;
+  file.issues = result.issues.slice(0, 200).map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity, ...(i.line === undefined ? {} : { line: i.line }) }));
+  if (result.format === 'lb') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;
+  else file.messageId = result.messageId;
+  const fileReasons = [...result.fileRejections];
+  const duplicateOf = state.byMessageId.get(file.messageId);
+  if (file.messageId && duplicateOf !== undefined && duplicateOf !== file.id) {
+    fileReasons.unshift({ code: 'DUPL', message: `message id ${file.messageId} was already received (${duplicateOf}) with different content` });
+  }
+  const today = dateOf(core.now);
+  const policy = profile.nonBankDayPolicy[file.format === 'lb' ? 'lb' : 'pain001'];
+  for (const ip of result.payments) {
+    core.counters.payment++;
+    const debtor = debtorAccountFor(state, ip.debtorAccount);
+    const rejections = [...ip.rejections];
+    if (!debtor) rejections.push({ code: 'AC02', message: `debtor account ${ip.debtorAccount} is not an account of ${core.company.name} at ${profile.displayName}` });
+    const date = ip.requestedExecutionDate;
+    if (date !== '' && !isBankDay(date) && policy === 'reject') rejections.push({ code: 'DT01', message: `${date} is not a bank day` });
+    if (date !== '' && dayNumber(date) > dayNumber(today) + profile.maxFutureDays) rejections.push({ code: 'DT01', message: `${date} is more than ${profile.maxFutureDays} days ahead` });
+    const payment: Payment = {
+      id: `pmt_${pad(core.counters.payment, 7)}`,
+      fileId: file.id,
+      paymentInformationId: ip.paymentInformationId,
+      endToEndId: ip.endToEndId,
+      amountOre: ip.amountOre,
+      currency: ip.currency,
+      debtorAccountId: debtor?.id ?? '',
+      creditor: ip.creditor,
+      requestedExecutionDate: date,
+      status: 'RECEIVED',
+      reasons: [],
+      retries: 0,
+      history: [{ at: core.now, status: 'RECEIVED' }],
+    };
+    if (ip.instructionId !== undefined) payment.instructionId = ip.instructionId;
+    if (ip.reference !== undefined) payment.reference = ip.reference;
+    file.payments.push(payment);
+    state.payments.set(payment.id, payment);
+    if (fileReasons.length === 0 && rejections.length > 0) {
+      payment.status = 'REJECTED';
+      payment.reasons.push(...rejections);
+      payment.history.push({ at: core.now, status: 'REJECTED', reason: rejections.map((r) => `${r.code} ${r.message}`).join('; ') });
+    }
+  }
+  file.numberOfTransactions = file.payments.length;
+  file.controlSumOre = file.payments.reduce((sum, p) => sum + p.amountOre, 0);
+  dirty.add(`file:${file.id}`);
+  if (fileReasons.length > 0) {
+    file.reasons = fileReasons;
+    for (const p of file.payments) {
+      p.status = 'REJECTED';
+      p.reasons.push(fileReasons[0] as StatusReason);
+      p.history.push({ at: core.now, status: 'REJECTED', reason: `${fileReasons[0]?.code} file rejected` });
+    }
+    setFileStatus(state, file, 'REJECTED', dirty);
+    reportStatus(state, file, 'RJCT', fileReasons.slice(0, 10), [], dirty);
+    return;
+  }
+  if (file.messageId) state.byMessageId.set(file.messageId, file.id);
+  const accepted = file.payments.filter((p) => p.status !== 'REJECTED');
+  for (const p of accepted) setPaymentStatus(state, p, 'AWAITING_SIGNATURE', dirty, undefined, false);
+  const status = accepted.length === 0 ? 'REJECTED' : accepted.length < file.payments.length ? 'PARTIALLY_ACCEPTED' : 'AWAITING_SIGNATURE';
+  if (accepted.length === 0) file.reasons = [{ code: 'NARR', message: 'every payment in the file was rejected' }];
+  setFileStatus(state, file, status, dirty);
+  reportStatus(state, file, accepted.length === 0 ? 'RJCT' : accepted.length < file.payments.length ? 'PART' : 'ACTC', [],
+    file.payments.map((p) => (p.status === 'REJECTED' ? { payment: p, status: 'RJCT', reasons: p.reasons } : { payment: p, status: 'PDNG', reasons: [] })), dirty);
+}
