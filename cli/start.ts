@@ -14,8 +14,9 @@ export function registerStart(program: Command): void {
     .option('--port <port>', 'port to listen on', parsePort, 4010)
     .option('--data <dir>', 'data directory (lowdb documents)', '.sandbank')
     .option('--memory', 'keep everything in memory (nothing written to disk)')
-    .action(async (options: { port: number; data: string; memory?: boolean }) => {
+    .option('--operator-key <key>', 'a key that lists and opens every sandbox (GET /sandboxes, the console)')
+    .action(async (options: { port: number; data: string; memory?: boolean; operatorKey?: string }) => {
       const { runStart } = await import('../simulator/main.ts');
-      await runStart({ port: options.port, data: options.data, ...(options.memory ? { memory: true } : {}) });
+      await runStart({ port: options.port, data: options.data, ...(options.memory ? { memory: true } : {}), ...(options.operatorKey ? { operatorKey: options.operatorKey } : {}) });
     });
 }

@@ -13,6 +13,7 @@ import { WebhookDispatcher, type DispatcherOptions } from './http/webhooks.ts';
 import { MemoryStore } from './store/memory.ts';
 import { mountInternetBank } from './internetbank/router.ts';
 import type { AuthOptions } from './internetbank/auth.ts';
+import { mountConsole, type ConsoleOptions } from './console/router.ts';
 
 export interface SimulatorOptions {
   store?: StorePort;
@@ -24,6 +25,9 @@ export interface SimulatorOptions {
   extraRoutes?: Route[];
   pages?: (app: express.Express, engine: Engine) => void;
   internetBank?: AuthOptions;
+  /** `sandbank start --operator-key`: lists every sandbox (GET /sandboxes, the console). */
+  operatorKey?: string;
+  console?: ConsoleOptions;
 }
 
 export interface Simulator extends RunningServer {
@@ -44,10 +48,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const pages = express();
   pages.disable('x-powered-by');
   mountInternetBank(pages, engine, options.internetBank);
+  mountConsole(pages, engine, { ...options.console, ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }) });
   options.pages?.(pages, engine);
   pages.get('/', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank</title></head><body>
-<h1>sandbank</h1><p>Simulated Swedbank and Sparbanken.</p><ul><li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>)</li>
+<h1>sandbank</h1><p>Simulated Swedbank and Sparbanken.</p><ul><li><a href="/console/">Console</a> (log in with an API key)</li><li><a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>)</li>
 <li><a href="/internetbank/swedbank/">Swedbank internet bank</a></li><li><a href="/internetbank/sparbanken/">Sparbanken internet bank</a></li></ul></body></html>`);
   });
   const server = await startServer({
@@ -56,6 +61,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   });
   const webhooks = dispatcher;
   for (const id of engine.sandboxIds()) webhooks.kick(id);

@@ -21,6 +21,8 @@ export interface StartOptions {
   data: string;
   memory?: boolean;
   quiet?: boolean;
+  /** Lists every sandbox: `GET /sandboxes` and the console accept it. */
+  operatorKey?: string;
 }
 
 /** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
@@ -81,6 +83,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     port: options.port,
     // The contracts' provider-state endpoint, so partner-bank verification can run against us.
     extraRoutes: providerStateRoutes(),
+    ...(options.operatorKey ? { operatorKey: options.operatorKey } : {}),
   });
   const engine = simulator.engine;
   for (const bank of ['swedbank', 'sparbanken'] as const) {
@@ -89,6 +92,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
   if (!options.quiet) {
     console.log(`sandbank is running at ${simulator.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
     console.log(`  API reference      ${simulator.url}/docs   OpenAPI ${simulator.url}/openapi.json`);
+    console.log(`  console            ${simulator.url}/console/  (log in with an API key${options.operatorKey ? ' or the operator key' : ''})`);
     for (const id of engine.sandboxIds()) {
       const core = engine.sandbox(id);
       if (core) console.log(describeSandbox(simulator.url, core));

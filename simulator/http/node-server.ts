@@ -20,6 +20,7 @@ export interface ServerOptions {
   /** Serves every path the API does not (internet bank, landing page). */
   pages?: Express;
   extraRoutes?: Route[];
+  operatorKey?: string;
   onSettle?: (sandboxId: string) => void;
 }
 
@@ -89,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   };
   const openapi = JSON.stringify(openApiDocument());
   const server = createServer((req, res) => {

@@ -20,6 +20,7 @@ const xmlBody = (description: string) => ({ contentType: 'application/xml', desc
 
 const OPERATIONS: Record<string, Operation> = {
   'POST /sandboxes': { summary: 'Create a sandbox: company, accounts, internet-bank users with TOTP secrets, API key', tag: 'Test helpers', body: { schema: schemas.createSandbox }, success: 201 },
+  'GET /sandboxes': { summary: 'The sandboxes of the bearer: its own for a sandbox API key, every one for the operator key (no secrets)', tag: 'Test helpers', success: 200 },
   'GET /sandboxes/:sandboxId': { summary: 'The sandbox with its credentials', tag: 'Test helpers', success: 200 },
   'DELETE /sandboxes/:sandboxId': { summary: 'Delete the sandbox and everything in it', tag: 'Test helpers', success: 204 },
   'POST /sandboxes/:sandboxId/clock/advance': { summary: 'Move the simulated clock forward ({days} or {to}); every passed bank day is processed', tag: 'Test helpers', body: { schema: schemas.advanceClock }, success: 200 },
@@ -70,7 +71,7 @@ export function openApiDocument(): Record<string, unknown> {
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       summary: op.summary,
       tags: [op.tag],
-      ...(route.auth === 'sandbox-key' ? { security: [{ apiKey: [] }] } : { security: [] }),
+      ...(route.auth === 'sandbox-key' || key === 'GET /sandboxes' ? { security: [{ apiKey: [] }] } : { security: [] }),
       parameters,
       ...(requestBody ? { requestBody } : {}),
       responses: {

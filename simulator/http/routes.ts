@@ -2,6 +2,7 @@
  * ONE route table for the bank API and the test-helper API. The node:http server and the msw
  * handlers both call `handle`, so the in-process bank and the real server cannot drift.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { isBankId, type BankId } from '../banks/index.ts';
 import type { Engine } from '../engine/bank.ts';
@@ -21,6 +22,8 @@ export interface RouteContext {
   extraRoutes?: Route[];
   /** The request body limit, adjustable at run time (provider state "a request body limit of …"). */
   bodyLimit?: { set(bytes: number | undefined): void };
+  /** The server's operator key: `GET /sandboxes` with it lists every sandbox. */
+  operatorKey?: string;
 }
 
 type Params = Record<string, string>;
@@ -159,6 +162,7 @@ export const routes: Route[] = [
     });
     return fromEngine(created, (core) => json(201, sandboxView(core, true), { location: `/sandboxes/${core.id}` }));
   } },
+  { method: 'GET', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => listSandboxes(req, ctx) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, sandboxView(sandbox as SandboxCore, true)) },
   { method: 'DELETE', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.deleteSandbox(p['sandboxId'] ?? ''), () => ({ status: 204, headers: {}, body: '' })) },
   { method: 'POST', pattern: '/sandboxes/:sandboxId/clock/advance', auth: 'sandbox-key', handler: async (req, p, ctx) => {
@@ -337,6 +341,23 @@ function authorize(req: ApiRequest, params: Params, ctx: RouteContext): { ok: tr
   const sandboxId = params['sandboxId'];
   if (sandboxId !== undefined && sandboxId !== sandbox.id) return { ok: false, response: problem('SANDBOX_NOT_FOUND', `no sandbox ${sandboxId}`) };
   return { ok: true, sandbox };
+}
+
+/** The operator key lists every sandbox; a sandbox key lists its own (no secrets in a list). */
+function listSandboxes(req: ApiRequest, ctx: RouteContext): ApiResponse {
+  const key = bearer(req);
+  if (!key) return unauthorized('send a sandbox API key or the operator key as Authorization: Bearer <key>');
+  const operator = ctx.operatorKey !== undefined && ctx.operatorKey !== '' && sameKey(key, ctx.operatorKey);
+  const own = operator ? undefined : ctx.engine.sandboxForKey(key);
+  if (!operator && !own) return unauthorized('unknown API key');
+  const cores = operator ? ctx.engine.sandboxIds().flatMap((id) => ctx.engine.sandbox(id) ?? []) : [own as SandboxCore];
+  return json(200, { sandboxes: cores.map((core) => sandboxView(core, false)) });
+}
+
+function sameKey(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {

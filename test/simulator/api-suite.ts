@@ -234,7 +234,19 @@ export function apiSuite(target: Target): void {
       expect((await call(target, 'GET', '/v1/swedbank/nothing-here')).json.code).toBe('NOT_FOUND');
       const wrong = await call(target, 'DELETE', '/sandboxes');
       expect(wrong.status).toBe(405);
-      expect(wrong.headers.get('allow')).toBe('POST');
+      expect(wrong.headers.get('allow')).toBe('POST, GET');
+    });
+
+    it('GET /sandboxes lists the sandbox of the API key, without its secrets; no key is 401', async () => {
+      const s = await createSandbox(target, 'sparbanken');
+      await createSandbox(target, 'sparbanken');
+      const list = await call(target, 'GET', '/sandboxes', { key: s.apiKey });
+      expect(list.status).toBe(200);
+      expect(list.json.sandboxes.map((x: { sandboxId: string }) => x.sandboxId)).toEqual([s.sandboxId]);
+      expect(JSON.stringify(list.json)).not.toContain(s.apiKey);
+      expect(list.json.sandboxes[0].internetBankUsers[0]).not.toHaveProperty('password');
+      expect((await call(target, 'GET', '/sandboxes')).json).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+      expect((await call(target, 'GET', '/sandboxes', { key: 'sk_test_nobody' })).json).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
     });
 
     it('an injected 503 is answered, then the retry with the same Idempotency-Key lands once', async () => {
