@@ -10,9 +10,14 @@ export const BAS_ACCOUNTS: Record<string, string> = {
   '1930': 'Företagskonto / checkkonto',
   '2440': 'Leverantörsskulder',
   '2611': 'Utgående moms på försäljning 25 %',
+  '2621': 'Utgående moms på försäljning 12 %',
+  '2631': 'Utgående moms på försäljning 6 %',
   '2641': 'Debiterad ingående moms',
   '2650': 'Redovisningskonto för moms',
   '3001': 'Försäljning inom Sverige, 25 % moms',
+  '3002': 'Försäljning inom Sverige, 12 % moms',
+  '3003': 'Försäljning inom Sverige, 6 % moms',
+  '3004': 'Försäljning inom Sverige, momsfri',
   '3740': 'Öres- och kronutjämning',
   '4010': 'Inköp material och varor',
   '5010': 'Lokalhyra',
@@ -39,15 +44,36 @@ export interface Voucher {
 export class UnbalancedVoucher extends Error {}
 
 export class Journal {
-  constructor(readonly vouchers: Voucher[] = []) {}
+  /** Next number per series, so adding a voucher costs O(1) however many there are. */
+  private readonly nextNumber = new Map<string, number>();
+
+  constructor(readonly vouchers: Voucher[] = []) {
+    for (const v of vouchers) this.count(v);
+  }
+
+  private count(v: Voucher): void {
+    this.nextNumber.set(v.series, Math.max(this.nextNumber.get(v.series) ?? 1, v.number + 1));
+  }
+
+  /** The number the next voucher of a series gets. */
+  peekNumber(series: string): number {
+    return this.nextNumber.get(series) ?? 1;
+  }
+
+  /** Puts back a voucher read from storage, number and all. */
+  restore(voucher: Voucher): void {
+    this.vouchers.push(voucher);
+    this.count(voucher);
+  }
 
   add(voucher: Omit<Voucher, 'number'>): Voucher {
     const sum = voucher.lines.reduce((s, l) => s + l.amountOre, 0);
     if (sum !== 0) throw new UnbalancedVoucher(`voucher "${voucher.text}" does not balance: ${sum} öre`);
     if (voucher.lines.some((l) => !Number.isSafeInteger(l.amountOre))) throw new UnbalancedVoucher('amounts must be integer öre');
-    const number = this.vouchers.filter((v) => v.series === voucher.series).length + 1;
+    const number = this.nextNumber.get(voucher.series) ?? 1;
     const full = { ...voucher, number };
     this.vouchers.push(full);
+    this.count(full);
     return full;
   }
 

@@ -1,0 +1,461 @@
+/**
+ * The bureau's program for one customer company: it follows the invoicing program's change
+ * feed, keeps a read-only copy of the customer's registers and invoices, books the invoices
+ * on BAS, runs dunning and the VAT report, and registers the customer's scanned documents as
+ * vouchers, telling the invoicing program ("registered as voucher A 17").
+ *
+ * Storage is an append-only log (client/append-log.ts). Each feed page is applied as ONE
+ * record holding the page's changes, the vouchers they booked and the new cursor: a crash
+ * leaves the page either applied with its cursor or not at all, so a restart resumes from
+ * the cursor and nothing is booked twice. Anything the bureau must tell the invoicing
+ * program goes into an outbox in the same record as its cause and is pushed with a stable
+ * Idempotency-Key until acknowledged.
+ */
+import { formatOreSwedish } from '../../formats/money.ts';
+import type { RecordLog } from '../append-log.ts';
+import { Journal, type Voucher } from '../ledger/journal.ts';
+import type { Article, Customer, FeedEntity, Invoice, Note, ScannedDocument } from '../invoicing/model.ts';
+import { customerInvoiceVoucher, documentVoucher, type DocumentRegistration } from './booking.ts';
+import { CursorExpired, InvoicingApiError, InvoicingConnection, type ConnectionOptions, type EntityTypes } from './connection.ts';
+import { DEFAULT_DUNNING, remindersDue, type DunningRules, type Reminder } from './dunning.ts';
+import { vatReport, type VatReport } from './vat-report.ts';
+
+export interface AppliedChange {
+  entity: FeedEntity;
+  id: string;
+  version: number;
+  data: EntityTypes[FeedEntity];
+}
+
+export type OutboxItem =
+  | { id: string; kind: 'note'; note: { text: string; kind: 'note' | 'notification'; subject?: { entity: FeedEntity; id: string } } }
+  | { id: string; kind: 'document-status'; documentId: string; voucher: string; statusText: string };
+
+export type BureauRecord =
+  | { t: 'init'; connection: { baseUrl: string; apiKey: string; collaborationId: string }; company: { name: string; organisationNumber: string } }
+  | { t: 'apply'; changes: AppliedChange[]; vouchers: Voucher[]; cursor: string; relisted?: true }
+  | { t: 'document-voucher'; documentId: string; voucher: Voucher; outbox: OutboxItem[] }
+  | { t: 'reminders'; reminders: Reminder[]; outbox: OutboxItem[] }
+  | { t: 'note'; outbox: OutboxItem[] }
+  | { t: 'outbox-done'; ids: string[] }
+  | { t: 'read'; noteIds: string[] };
+
+export class BureauError extends Error {
+  constructor(readonly code: 'MASTER_DATA_IN_INVOICING_PROGRAM' | 'NOT_INITIALISED' | 'ALREADY_INITIALISED' | 'DOCUMENT_NOT_FOUND' | 'DOCUMENT_ALREADY_REGISTERED' | 'INVALID' | 'NOTE_NOT_FOUND', message: string) {
+    super(message);
+  }
+}
+
+export interface SyncProgress {
+  /** Feed entries read so far in this run. */
+  done: number;
+  /** Entries between the cursor at the start and the feed's head (grows if the customer keeps working). */
+  total: number;
+  cursor: string;
+}
+
+export interface SyncResult {
+  pages: number;
+  applied: number;
+  skipped: number;
+  vouchers: number;
+  relisted: boolean;
+  pushed: number;
+  cursor: string;
+}
+
+export interface BureauOptions {
+  log: RecordLog<BureauRecord>;
+  /** Transport details (fetch, sleep, retry tuning); base URL and key come from the store. */
+  connection?: Omit<ConnectionOptions, 'baseUrl' | 'apiKey' | 'collaborationId'>;
+  /** Overrides the stored base URL (the service moved ports). */
+  baseUrl?: string;
+  dunning?: DunningRules;
+}
+
+export interface BureauNote extends Note {
+  readByBureau: boolean;
+  /** Written here, not yet acknowledged by the invoicing program. */
+  pending?: boolean;
+}
+
+const MAPS = ['customer', 'article', 'invoice', 'document', 'note'] as const;
+
+export class BureauProgram {
+  readonly customers = new Map<string, Customer>();
+  readonly articles = new Map<string, Article>();
+  readonly invoices = new Map<string, Invoice>();
+  readonly documents = new Map<string, ScannedDocument>();
+  readonly notes = new Map<string, Note>();
+  readonly journal = new Journal();
+  private readonly credited = new Set<number>();
+  private readonly bookedInvoices = new Map<string, string>();
+  private readonly documentVouchers = new Map<string, string>();
+  private readonly reminders = new Map<string, Reminder[]>();
+  private readonly readNotes = new Set<string>();
+  private readonly outbox = new Map<string, OutboxItem>();
+  private outboxCounter = 0;
+  cursor = '0';
+  private init: Extract<BureauRecord, { t: 'init' }> | undefined;
+  private conn: InvoicingConnection | undefined;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly options: BureauOptions) {}
+
+  static async open(options: BureauOptions): Promise<BureauProgram> {
+    const program = new BureauProgram(options);
+    for (const record of await options.log.readAll()) program.apply(record);
+    return program;
+  }
+
+  /** Connects a new bureau store to a collaboration (reads the collaboration once). */
+  static async create(options: BureauOptions & { baseUrl: string; apiKey: string; collaborationId: string }): Promise<BureauProgram> {
+    const program = await BureauProgram.open(options);
+    if (program.init) throw new BureauError('ALREADY_INITIALISED', `this bureau store already follows collaboration ${program.init.connection.collaborationId}`);
+    const conn = new InvoicingConnection({ ...options.connection, baseUrl: options.baseUrl, apiKey: options.apiKey, collaborationId: options.collaborationId });
+    const collaboration = await conn.collaboration();
+    await program.write({ t: 'init', connection: { baseUrl: options.baseUrl, apiKey: options.apiKey, collaborationId: options.collaborationId }, company: collaboration.company });
+    return program;
+  }
+
+  get company(): { name: string; organisationNumber: string } | undefined {
+    return this.init?.company;
+  }
+
+  get collaborationId(): string | undefined {
+    return this.init?.connection.collaborationId;
+  }
+
+  async close(): Promise<void> {
+    await this.serial(() => this.options.log.close());
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private connection(): InvoicingConnection {
+    if (!this.init) throw new BureauError('NOT_INITIALISED', 'this bureau store follows no collaboration yet: run `sandbank bureau init` first');
+    this.conn ??= new InvoicingConnection({ ...this.options.connection, baseUrl: this.options.baseUrl ?? this.init.connection.baseUrl, apiKey: this.init.connection.apiKey, collaborationId: this.init.connection.collaborationId });
+    return this.conn;
+  }
+
+  /** Memory changes only after the record is written, through the same path as a replay. */
+  private async write(record: BureauRecord): Promise<void> {
+    await this.options.log.append(record);
+    this.apply(record);
+  }
+
+  private apply(record: BureauRecord): void {
+    switch (record.t) {
+      case 'init':
+        this.init = record;
+        return;
+      case 'apply':
+        for (const c of record.changes) this.upsert(c);
+        for (const v of record.vouchers) {
+          this.journal.restore(v);
+          this.bookedInvoices.set(v.source.slice('customer-invoice:'.length), `${v.series} ${v.number}`);
+        }
+        this.cursor = record.cursor;
+        return;
+      case 'document-voucher':
+        this.journal.restore(record.voucher);
+        this.documentVouchers.set(record.documentId, `${record.voucher.series} ${record.voucher.number}`);
+        this.enqueue(record.outbox);
+        return;
+      case 'reminders':
+        for (const r of record.reminders) this.reminders.set(r.invoiceId, [...(this.reminders.get(r.invoiceId) ?? []), r]);
+        this.enqueue(record.outbox);
+        return;
+      case 'note':
+        this.enqueue(record.outbox);
+        return;
+      case 'outbox-done':
+        for (const id of record.ids) this.outbox.delete(id);
+        return;
+      case 'read':
+        for (const id of record.noteIds) this.readNotes.add(id);
+        return;
+    }
+  }
+
+  private enqueue(items: OutboxItem[]): void {
+    for (const item of items) {
+      this.outbox.set(item.id, item);
+      this.outboxCounter = Math.max(this.outboxCounter, Number(item.id.slice(3)));
+    }
+  }
+
+  private nextOutboxId(offset = 0): string {
+    return `ob_${this.outboxCounter + 1 + offset}`;
+  }
+
+  private upsert(c: AppliedChange): void {
+    switch (c.entity) {
+      case 'customer': this.customers.set(c.id, c.data as Customer); break;
+      case 'article': this.articles.set(c.id, c.data as Article); break;
+      case 'invoice': {
+        const invoice = c.data as Invoice;
+        this.invoices.set(c.id, invoice);
+        if (invoice.creditOf !== undefined) this.credited.add(invoice.creditOf);
+        break;
+      }
+      case 'document': this.documents.set(c.id, c.data as ScannedDocument); break;
+      case 'note': this.notes.set(c.id, c.data as Note); break;
+    }
+  }
+
+  private versionOf(entity: FeedEntity, id: string): number {
+    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes } as const;
+    return maps[entity].get(id)?.version ?? 0;
+  }
+
+  /**
+   * Plans one record from changes (feed entries or a re-list): skips what is already at that
+   * version or newer, books each invoice the first time it is seen.
+   */
+  private plan(entries: AppliedChange[], cursor: string, relisted: boolean): { record: Extract<BureauRecord, { t: 'apply' }>; applied: number; skipped: number } {
+    const seen = new Map<string, number>();
+    const changes: AppliedChange[] = [];
+    const vouchers: Voucher[] = [];
+    const booking = new Set<string>();
+    let skipped = 0;
+    let next = this.journal.peekNumber('F');
+    for (const e of entries) {
+      const key = `${e.entity}\u0000${e.id}`;
+      if ((seen.get(key) ?? this.versionOf(e.entity, e.id)) >= e.version) {
+        skipped += 1;
+        continue;
+      }
+      seen.set(key, e.version);
+      changes.push({ entity: e.entity, id: e.id, version: e.version, data: e.data });
+      if (e.entity === 'invoice' && !this.bookedInvoices.has(e.id) && !booking.has(e.id)) {
+        booking.add(e.id);
+        vouchers.push({ ...customerInvoiceVoucher(e.data as Invoice), number: next++ });
+      }
+    }
+    return { record: { t: 'apply', changes, vouchers, cursor, ...(relisted ? { relisted: true as const } : {}) }, applied: changes.length, skipped };
+  }
+
+  // ── sync ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Pulls every page of the feed from the stored cursor; a cursor older than the retained log
+   * (410) re-lists everything and follows on from the feed's head. Pushes the outbox first
+   * and last.
+   */
+  sync(options: { pageSize?: number; onProgress?: (p: SyncProgress) => void; stopAfterPages?: number } = {}): Promise<SyncResult> {
+    return this.serial(async () => {
+      const conn = this.connection();
+      const result: SyncResult = { pages: 0, applied: 0, skipped: 0, vouchers: 0, relisted: false, pushed: 0, cursor: this.cursor };
+      result.pushed += await this.flushOutbox();
+      const start = Number(this.cursor);
+      let done = 0;
+      for (;;) {
+        if (options.stopAfterPages !== undefined && result.pages >= options.stopAfterPages) break;
+        let page;
+        try {
+          page = await conn.changes(this.cursor, options.pageSize ?? 500);
+        } catch (error) {
+          if (!(error instanceof CursorExpired)) throw error;
+          const head = String(error.problem['headCursor'] ?? '0');
+          const planned = this.plan(await this.relist(conn), head, true);
+          await this.write(planned.record);
+          result.relisted = true;
+          result.applied += planned.applied;
+          result.skipped += planned.skipped;
+          result.vouchers += planned.record.vouchers.length;
+          continue;
+        }
+        const planned = this.plan(page.entries.map((e) => ({ entity: e.entity, id: e.id, version: e.version, data: e.data })), page.nextCursor, false);
+        await this.write(planned.record);
+        result.pages += 1;
+        result.applied += planned.applied;
+        result.skipped += planned.skipped;
+        result.vouchers += planned.record.vouchers.length;
+        done += page.entries.length;
+        options.onProgress?.({ done, total: Math.max(done, Number(page.headCursor) - start), cursor: page.nextCursor });
+        if (!page.hasMore) break;
+      }
+      result.pushed += await this.flushOutbox();
+      result.cursor = this.cursor;
+      return result;
+    });
+  }
+
+  /** Everything the invoicing program holds, page by page (after a 410). */
+  private async relist(conn: InvoicingConnection): Promise<AppliedChange[]> {
+    const all: AppliedChange[] = [];
+    for (const entity of MAPS) {
+      for (let page = 1; ; page++) {
+        const listed = await conn.list(entity, page, 500);
+        for (const item of listed.items) all.push({ entity, id: item.id, version: item.version, data: item });
+        if (page >= listed.meta.totalPages) break;
+      }
+    }
+    return all;
+  }
+
+  /** Pushes queued notes and document statuses; what fails stays queued for the next run. */
+  private async flushOutbox(): Promise<number> {
+    const conn = this.connection();
+    const done: string[] = [];
+    for (const item of [...this.outbox.values()]) {
+      try {
+        if (item.kind === 'note') await conn.postNote(item.note, `bureau-${this.collaborationId}-${item.id}`);
+        else await this.pushDocumentStatus(conn, item);
+        done.push(item.id);
+      } catch (error) {
+        if (error instanceof InvoicingApiError && error.status < 500 && error.status !== 429 && error.code !== 'VERSION_MISMATCH') {
+          // A refusal that no retry can fix is dropped, not retried for ever; it is still in the log.
+          done.push(item.id);
+          continue;
+        }
+        break;
+      }
+    }
+    if (done.length > 0) await this.write({ t: 'outbox-done', ids: done });
+    return done.length;
+  }
+
+  /** PUT with If-Match on the version we know; on 412 read the document again and retry once. */
+  private async pushDocumentStatus(conn: InvoicingConnection, item: Extract<OutboxItem, { kind: 'document-status' }>): Promise<void> {
+    const known = this.documents.get(item.documentId);
+    const status = { voucher: item.voucher, statusText: item.statusText };
+    try {
+      await conn.setDocumentStatus(item.documentId, known?.version ?? 1, status);
+    } catch (error) {
+      if (!(error instanceof InvoicingApiError && error.code === 'VERSION_MISMATCH')) throw error;
+      const current = await conn.get('document', item.documentId);
+      if (current.status === 'registered' && current.voucher === item.voucher) return;
+      await conn.setDocumentStatus(item.documentId, current.version, status);
+    }
+  }
+
+  // ── master data stays in the invoicing program ───────────────────────────────────────────
+
+  editCustomer(id: string, _changes: Partial<Customer>): never {
+    const name = this.customers.get(id)?.name ?? id;
+    throw new BureauError('MASTER_DATA_IN_INVOICING_PROGRAM', `customer ${name} is kept in the customer's invoicing program (master of customers, articles and invoices): change it there; the change reaches the bureau at the next sync`);
+  }
+
+  editArticle(id: string, _changes: Partial<Article>): never {
+    const name = this.articles.get(id)?.name ?? id;
+    throw new BureauError('MASTER_DATA_IN_INVOICING_PROGRAM', `article ${name} is kept in the customer's invoicing program (master of customers, articles and invoices): change it there`);
+  }
+
+  editInvoice(id: string, _changes: Partial<Invoice>): never {
+    const number = this.invoices.get(id)?.number ?? id;
+    throw new BureauError('MASTER_DATA_IN_INVOICING_PROGRAM', `invoice ${number} is kept in the customer's invoicing program: change or credit it there`);
+  }
+
+  // ── bookkeeping ──────────────────────────────────────────────────────────────────────────
+
+  voucherOfInvoice(invoiceId: string): string | undefined {
+    return this.bookedInvoices.get(invoiceId);
+  }
+
+  trialBalance(asOf?: string): { account: string; name: string; balanceOre: number }[] {
+    return this.journal.trialBalance(asOf);
+  }
+
+  vatReport(from: string, to: string): VatReport {
+    return vatReport(this.journal.vouchers, from, to);
+  }
+
+  /** What is still owed on an invoice (payments arrive with "Bureau collaboration II"). */
+  openOre(invoice: Invoice): number {
+    if (invoice.kind === 'credit' || this.credited.has(invoice.number)) return 0;
+    return invoice.totalOre;
+  }
+
+  remindersOf(invoiceId: string): readonly Reminder[] {
+    return this.reminders.get(invoiceId) ?? [];
+  }
+
+  /** Sends the reminders due today; each also becomes a notification to the customer. */
+  dunning(today: string): Promise<{ reminders: Reminder[]; pushed: number }> {
+    return this.serial(async () => {
+      const due = remindersDue(this.invoices.values(), this.credited, this.reminders, today, (i) => this.openOre(i), this.options.dunning ?? DEFAULT_DUNNING);
+      if (due.length === 0) return { reminders: [], pushed: 0 };
+      const outbox: OutboxItem[] = due.map((r, i) => ({ id: this.nextOutboxId(i), kind: 'note', note: { text: `invoice ${r.invoiceNumber} reminded (reminder ${r.level}, ${formatOreSwedish(r.amountOre)} kr overdue since ${r.dueDate})`, kind: 'notification', subject: { entity: 'invoice', id: r.invoiceId } } }));
+      await this.write({ t: 'reminders', reminders: due, outbox });
+      return { reminders: due, pushed: await this.flushOutbox().catch(() => 0) };
+    });
+  }
+
+  // ── scanned documents ────────────────────────────────────────────────────────────────────
+
+  voucherOfDocument(documentId: string): string | undefined {
+    return this.documentVouchers.get(documentId);
+  }
+
+  documentContent(documentId: string): Promise<{ contentType: string; bytes: Buffer }> {
+    return this.connection().documentContent(documentId);
+  }
+
+  /** Registers a scanned document as a voucher and tells the customer's side. */
+  registerDocument(documentId: string, registration: DocumentRegistration): Promise<{ voucher: Voucher; reference: string; pushed: boolean }> {
+    return this.serial(async () => {
+      const document = this.documents.get(documentId);
+      if (!document) throw new BureauError('DOCUMENT_NOT_FOUND', `no document ${documentId} here yet: run sync first`);
+      const already = this.documentVouchers.get(documentId);
+      if (already) throw new BureauError('DOCUMENT_ALREADY_REGISTERED', `document ${documentId} is already registered as voucher ${already}`);
+      if (!Number.isSafeInteger(registration.totalOre) || !Number.isSafeInteger(registration.vatOre) || registration.vatOre > registration.totalOre) throw new BureauError('INVALID', 'total and VAT are whole öre, VAT at most the total');
+      const voucher: Voucher = { ...documentVoucher(document, registration), number: this.journal.peekNumber('A') };
+      const reference = `${voucher.series} ${voucher.number}`;
+      const outbox: OutboxItem[] = [
+        { id: this.nextOutboxId(0), kind: 'document-status', documentId, voucher: reference, statusText: `registered as voucher ${reference}` },
+        { id: this.nextOutboxId(1), kind: 'note', note: { text: `document ${document.fileName} registered as voucher ${reference}`, kind: 'notification', subject: { entity: 'document', id: documentId } } },
+      ];
+      await this.write({ t: 'document-voucher', documentId, voucher, outbox });
+      const pushed = await this.flushOutbox().catch(() => 0);
+      return { voucher, reference, pushed: pushed === outbox.length || this.outbox.size === 0 };
+    });
+  }
+
+  // ── notes and notifications ──────────────────────────────────────────────────────────────
+
+  /** Both sides' notes; the bureau's own count as read, the customer's until marked. Unsent ones last. */
+  listNotes(): BureauNote[] {
+    const synced: BureauNote[] = [...this.notes.values()].map((n) => ({ ...n, readByBureau: n.author === 'bureau' || this.readNotes.has(n.id) }));
+    const pending: BureauNote[] = [...this.outbox.values()].flatMap((o) => (o.kind === 'note' ? [{ id: o.id, version: 0, author: 'bureau' as const, kind: o.note.kind, text: o.note.text, createdAt: '', readByCustomer: false, readByBureau: true, pending: true }] : []));
+    return [...synced, ...pending];
+  }
+
+  unreadCount(): number {
+    return this.listNotes().filter((n) => !n.readByBureau).length;
+  }
+
+  markRead(noteIds: string[]): Promise<void> {
+    return this.serial(async () => {
+      const unknown = noteIds.filter((id) => !this.notes.has(id));
+      if (unknown.length > 0) throw new BureauError('NOTE_NOT_FOUND', `no note ${unknown.join(', ')}`);
+      await this.write({ t: 'read', noteIds });
+    });
+  }
+
+  addNote(text: string): Promise<{ pushed: boolean }> {
+    return this.serial(async () => {
+      if (text.trim() === '') throw new BureauError('INVALID', 'a note needs text');
+      await this.write({ t: 'note', outbox: [{ id: this.nextOutboxId(), kind: 'note', note: { text, kind: 'note' } }] });
+      await this.flushOutbox().catch(() => 0);
+      return { pushed: this.outbox.size === 0 };
+    });
+  }
+
+  get pendingOutbox(): number {
+    return this.outbox.size;
+  }
+
+  /** The registers and invoices as the bureau sees them (id → version), for comparisons. */
+  view(): Record<FeedEntity, Record<string, unknown>> {
+    const out = {} as Record<FeedEntity, Record<string, unknown>>;
+    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes } as const;
+    for (const e of MAPS) out[e] = Object.fromEntries([...maps[e].entries()].sort(([a], [b]) => a.localeCompare(b)));
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `sandbank invoicing start`: the one place that wires the real clock, crypto keys and the
+ * lowdb store to the invoicing program, and prints what a person needs to begin (like
+ * `sandbank start`).
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stockholmDateTime } from '../../formats/stockholm.ts';
+import { startInvoicing, type InvoicingApp } from './app.ts';
+import type { RateLimit } from './http/rate-limit.ts';
+import { LowdbInvoicingStore, MemoryInvoicingStore } from './store.ts';
+
+export interface InvoicingStartOptions {
+  port: number;
+  data: string;
+  memory?: boolean;
+  rateLimit?: RateLimit | undefined;
+  retainChanges?: number;
+  nextInvoiceNumber?: number;
+  quiet?: boolean;
+}
+
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'invoicing.lock');
+  try {
+    const fd = openSync(lock, 'wx');
+    writeFileSync(fd, String(process.pid));
+    closeSync(fd);
+  } catch {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`${dir} is in use by invoicing process ${pid}; stop it or use --data <another dir>`);
+    writeFileSync(lock, String(process.pid));
+  }
+  return () => {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+export async function runInvoicingStart(options: InvoicingStartOptions): Promise<InvoicingApp> {
+  const dataDir = resolve(options.data);
+  const unlock = options.memory ? () => undefined : lockDataDir(dataDir);
+  const app = await startInvoicing({
+    store: options.memory ? new MemoryInvoicingStore() : new LowdbInvoicingStore(dataDir),
+    clock: { now: () => stockholmDateTime(Date.now()) },
+    newKey: () => randomBytes(16).toString('hex'),
+    port: options.port,
+    rateLimit: options.rateLimit,
+    ...(options.retainChanges !== undefined ? { retainChanges: options.retainChanges } : {}),
+  });
+  if (app.service.collaborations.length === 0) {
+    await app.service.createCollaboration({ companyName: 'Kundföretaget AB', organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001 });
+  }
+  if (!options.quiet) {
+    console.log(`sandbank invoicing is running at ${app.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
+    console.log(`  API reference      ${app.url}/docs   OpenAPI ${app.url}/openapi.json`);
+    console.log(`  rate limit         ${options.rateLimit ? `${options.rateLimit.requests} requests per ${options.rateLimit.windowMs / 1000} s per key` : 'off'}`);
+    for (const c of app.service.collaborations) {
+      const company = app.service.companies.find((x) => x.id === c.companyId);
+      const bureau = app.service.bureaus.find((x) => x.id === c.bureauId);
+      console.log(`  collaboration ${c.id}: ${company?.name} (org ${company?.organisationNumber}) with ${bureau?.name}`);
+      console.log(`    company API key    ${company?.apiKey}`);
+      console.log(`    bureau API key     ${bureau?.apiKey}`);
+      console.log(`    next invoice no.   ${company ? app.service.settings(company.id).nextInvoiceNumber : ''}`);
+    }
+    console.log('Press Ctrl+C to stop.');
+  }
+  const stop = async () => {
+    await app.close();
+    unlock();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return app;
+}
