@@ -24,6 +24,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   validate: { summary: 'check a payment file the way the bank would', load: async () => (await import('./validate.ts')).registerValidate },
   client: { summary: 'the reference accounting client (invoices → proposal → send → statuses)', load: async () => (await import('../client/cli.ts')).registerClient },
   contracts: { summary: 'Pact contracts between the reference client and the banks', load: async () => (await import('../contracts/verify-cli.ts')).registerContracts },
+  invoicing: { summary: "the customer's invoicing program (customers, articles, invoices, scanner, notes, change feed)", load: async () => (await import('../client/invoicing/cli.ts')).registerInvoicing },
+  bureau: { summary: "the bureau's program (sync from the invoicing program, BAS ledger, dunning, VAT report)", load: async () => (await import('../client/bureau/cli.ts')).registerBureau },
   scenarios: { summary: 'business scenarios against the simulated banks, for QA', load: async () => (await import('../scenarios/cli.ts')).registerScenarios },
 };
 

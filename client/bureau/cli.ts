@@ -1,0 +1,176 @@
+/**
+ * `sandbank bureau …` — the bureau's program for one customer company. State is one
+ * append-only log (`--data`, default .sandbank-bureau/bureau.log); `sync` follows the
+ * invoicing program's feed with a progress line on stderr; `--json` for scripts.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CliError } from '../../cli/errors.ts';
+import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
+import { stockholmDateTime } from '../../formats/stockholm.ts';
+import { FileRecordLog } from '../append-log.ts';
+import { InvoicingApiError, InvoicingUnreachable } from './connection.ts';
+import { BureauError, BureauProgram, type BureauRecord } from './program.ts';
+
+interface Global {
+  data: string;
+  url?: string;
+  json?: boolean;
+}
+
+type Options = Record<string, string | boolean | undefined>;
+
+const kr = (ore: number) => `${formatOreSwedish(ore)} kr`;
+const str = (o: Options, k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+function ore(text: string | undefined, what: string): number {
+  const parsed = parseUserAmountToOre(text ?? '');
+  if (!parsed.ok) throw new CliError(`${what} "${text ?? ''}" is not an amount like 1250,00`);
+  return parsed.ore;
+}
+
+async function open(g: Global): Promise<BureauProgram> {
+  const program = await BureauProgram.open({ log: new FileRecordLog<BureauRecord>(g.data), ...(g.url ? { baseUrl: g.url } : {}), connection: { onWait: (w) => { if (!g.json) process.stderr.write(`\nwaiting ${Math.round(w.ms / 100) / 10} s (${w.reason}, attempt ${w.attempt})\n`); } } });
+  if (!program.collaborationId) throw new CliError(`${g.data} follows no collaboration yet: run \`sandbank bureau init --url … --key … --collaboration …\` first`);
+  return program;
+}
+
+function run(action: (g: Global, o: Options, ...positional: string[]) => Promise<{ json: unknown; text: string } | undefined>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const options = args[args.length - 2] as Options;
+    const g = command.optsWithGlobals() as Global & Options;
+    const positional = args.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : [String(a)]));
+    try {
+      const out = await action(g, options, ...positional);
+      if (out) console.log(g.json ? JSON.stringify(out.json, null, 2) : out.text);
+    } catch (error) {
+      if (error instanceof BureauError || error instanceof InvoicingApiError || error instanceof InvoicingUnreachable) throw new CliError(error.message);
+      throw error;
+    }
+  };
+}
+
+export function registerBureau(program: Command): void {
+  const bureau = program.command('bureau').description("the bureau's program: sync from the invoicing program, book on BAS, dunning, VAT report, documents, notes")
+    .option('--data <file>', 'the bureau store for this customer (append-only log)', '.sandbank-bureau/bureau.log')
+    .option('--url <url>', 'the invoicing service, if it moved from the URL given at init')
+    .option('--json', 'machine-readable output');
+
+  bureau.command('init').description('follow a collaboration of the invoicing program')
+    .requiredOption('--key <key>', "the bureau's API key").requiredOption('--collaboration <id>')
+    .action(run(async (g, o) => {
+      if (!g.url) throw new CliError('give the invoicing service with --url (e.g. sandbank bureau init --url http://127.0.0.1:4020 --key … --collaboration …)');
+      const p = await BureauProgram.create({ log: new FileRecordLog<BureauRecord>(g.data), baseUrl: g.url, apiKey: str(o, 'key') ?? '', collaborationId: str(o, 'collaboration') ?? '' });
+      await p.close();
+      return { json: { collaborationId: p.collaborationId, company: p.company }, text: `following ${p.collaborationId}: ${p.company?.name} (org ${p.company?.organisationNumber}); run \`sandbank bureau sync\`` };
+    }));
+
+  bureau.command('sync').description('pull every page of the change feed and book what is new').option('--page-size <n>', 'entries per page (at most 500)', '500')
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      const tty = process.stderr.isTTY && !g.json;
+      const result = await p.sync({ pageSize: Number(str(o, 'pageSize')), ...(g.json ? {} : { onProgress: (x) => process.stderr.write(`${tty ? '\r' : ''}syncing ${x.done}/${x.total} changes${tty ? '' : '\n'}`) }) });
+      if (tty) process.stderr.write('\n');
+      await p.close();
+      return { json: result, text: `${result.applied} change(s) applied, ${result.vouchers} invoice(s) booked, ${result.skipped} already had${result.relisted ? ', re-listed after an expired cursor' : ''}; cursor ${result.cursor}` };
+    }));
+
+  bureau.command('customers').description("the customer register (read-only copy)")
+    .action(run(async (g) => {
+      const p = await open(g);
+      const rows = [...p.customers.values()];
+      return { json: rows, text: table([['id', 'number', 'name'], ...rows.map((c) => [c.id, c.customerNumber, c.name])]) };
+    }));
+
+  bureau.command('customer-edit').description('(refused: customers are kept in the invoicing program)').argument('<id>').option('--name <name>')
+    .action(run(async (g, o, id = '') => {
+      const p = await open(g);
+      return p.editCustomer(id, { ...(str(o, 'name') ? { name: str(o, 'name') } : {}) });
+    }));
+
+  bureau.command('invoices').description('customer invoices with their vouchers and reminders')
+    .action(run(async (g) => {
+      const p = await open(g);
+      const rows = [...p.invoices.values()].map((i) => ({ ...i, voucher: p.voucherOfInvoice(i.id), openOre: p.openOre(i), reminders: p.remindersOf(i.id).length }));
+      return { json: rows, text: table([['number', 'customer', 'date', 'due', 'total', 'open', 'voucher', 'reminders'], ...rows.map((i) => [`${i.number}${i.kind === 'credit' ? ' (credit)' : ''}`, i.customerName, i.invoiceDate, i.dueDate, kr(i.totalOre), kr(i.openOre), i.voucher ?? '', String(i.reminders)])]) };
+    }));
+
+  bureau.command('trial-balance').description('balance per BAS account').option('--as-of <date>')
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      const rows = p.trialBalance(str(o, 'asOf'));
+      return { json: rows, text: table([['account', 'name', 'balance'], ...rows.map((r) => [r.account, r.name, kr(r.balanceOre)])]) };
+    }));
+
+  bureau.command('vat-report').description("the VAT report (momsdeklaration) for a period from the ledger").requiredOption('--from <date>').requiredOption('--to <date>')
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      const r = p.vatReport(str(o, 'from') ?? '', str(o, 'to') ?? '');
+      const rows = [['05', 'Momspliktig försäljning', r.box05TaxableSalesOre], ['10', 'Utgående moms 25 %', r.box10OutputVat25Ore], ['11', 'Utgående moms 12 %', r.box11OutputVat12Ore], ['12', 'Utgående moms 6 %', r.box12OutputVat6Ore], ['42', 'Momsfri försäljning', r.box42ExemptSalesOre], ['48', 'Ingående moms', r.box48InputVatOre], ['49', 'Moms att betala (−: att få tillbaka)', r.box49VatToPayOre]] as const;
+      return { json: r, text: `VAT report ${r.from} – ${r.to}\n${table(rows.map(([box, name, value]) => [box, name, kr(value)]))}` };
+    }));
+
+  bureau.command('dunning').description('send reminders for overdue invoices (by the clock)').option('--today <date>', "default: today's date in Sweden")
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      // The edge of the program: the real date unless the caller gives one.
+      const today = str(o, 'today') ?? stockholmDateTime(Date.now()).slice(0, 10);
+      const result = await p.dunning(today);
+      await p.close();
+      return { json: result, text: result.reminders.length === 0 ? 'No invoice needs a reminder.' : table([['invoice', 'reminder', 'due', 'open'], ...result.reminders.map((r) => [String(r.invoiceNumber), String(r.level), r.dueDate, kr(r.amountOre)])]) };
+    }));
+
+  bureau.command('documents').description("the customer's scanned documents")
+    .action(run(async (g) => {
+      const p = await open(g);
+      const rows = [...p.documents.values()].map((d) => ({ ...d, voucher: p.voucherOfDocument(d.id) }));
+      return { json: rows, text: table([['id', 'kind', 'file', 'comment', 'voucher'], ...rows.map((d) => [d.id, d.kind, d.fileName, d.comment, d.voucher ?? ''])]) };
+    }));
+
+  bureau.command('document-content').description('save a scanned document to a file').argument('<id>').requiredOption('--out <file>')
+    .action(run(async (g, o, id = '') => {
+      const p = await open(g);
+      const content = await p.documentContent(id);
+      writeFileSync(str(o, 'out') ?? '', content.bytes);
+      return { json: { file: str(o, 'out'), contentType: content.contentType, bytes: content.bytes.length }, text: `${content.bytes.length} bytes (${content.contentType}) written to ${str(o, 'out')}` };
+    }));
+
+  bureau.command('register-document').description('register a scanned document as a voucher (its status goes back to the customer)').argument('<id>')
+    .requiredOption('--total <kr>').requiredOption('--vat <kr>').option('--account <bas>', 'cost account', '4010').option('--date <date>', "default: the document's scan date").option('--text <text>')
+    .action(run(async (g, o, id = '') => {
+      const p = await open(g);
+      const document = p.documents.get(id);
+      const result = await p.registerDocument(id, { date: str(o, 'date') ?? document?.scannedAt.slice(0, 10) ?? '', totalOre: ore(str(o, 'total'), '--total'), vatOre: ore(str(o, 'vat'), '--vat'), costAccount: str(o, 'account') ?? '4010', text: str(o, 'text') });
+      await p.close();
+      return { json: result, text: `${id} registered as voucher ${result.reference}${result.pushed ? '; the customer sees it' : '; the status reaches the customer at the next sync'}` };
+    }));
+
+  bureau.command('notes').description('notes and notifications from both sides (unread marked *)')
+    .action(run(async (g) => {
+      const p = await open(g);
+      const notes = p.listNotes();
+      return { json: notes, text: `${p.unreadCount()} unread\n${table([['', 'id', 'from', 'text'], ...notes.map((n) => [n.readByBureau ? ' ' : '*', n.id, n.pending ? 'bureau (sending)' : n.author, n.text])])}` };
+    }));
+
+  bureau.command('note-add').description('write a note to the customer').argument('<text>')
+    .action(run(async (g, _o, text = '') => {
+      const p = await open(g);
+      const result = await p.addNote(text);
+      await p.close();
+      return { json: result, text: result.pushed ? 'note sent' : 'note queued; it is sent at the next sync' };
+    }));
+
+  bureau.command('note-read').description('mark notes read').argument('<ids...>')
+    .action(run(async (g, _o, ...ids) => {
+      const p = await open(g);
+      await p.markRead(ids);
+      await p.close();
+      return { json: { read: ids, unread: p.unreadCount() }, text: `${ids.length} marked read, ${p.unreadCount()} unread` };
+    }));
+}

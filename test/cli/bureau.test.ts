@@ -1,0 +1,63 @@
+/**
+ * `sandbank invoicing …` and `sandbank bureau …` through the real binary: the service started
+ * as a user would, keys read from what it prints, the flow run from the CLI with --json.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killed, printedKeys, startInvoicingChild, type ServiceChild } from '../bureau/children.ts';
+import { tempDir } from '../bureau/support.ts';
+import { sandbankAsync } from '../support/cli.ts';
+
+let service: ServiceChild;
+let env: NodeJS.ProcessEnv;
+let bureau: string[];
+
+beforeAll(async () => {
+  service = await startInvoicingChild(tempDir('cli-invoicing'));
+  const keys = printedKeys(service.output);
+  env = { SANDBANK_INVOICING_URL: service.url, SANDBANK_INVOICING_KEY: keys.companyApiKey };
+  bureau = ['bureau', '--data', join(tempDir('cli-bureau'), 'bureau.log')];
+  const init = await sandbankAsync([...bureau, '--url', service.url, 'init', '--key', keys.bureauApiKey, '--collaboration', keys.collaborationId]);
+  expect(init.stdout).toContain('following collab_000001');
+}, 60_000);
+afterAll(async () => service && killed(service.child));
+
+const json = async (args: string[]) => {
+  const r = await sandbankAsync([...args.slice(0, 1), '--json', ...args.slice(1)], { env });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+};
+
+describe('sandbank invoicing / bureau CLI', () => {
+  it('prints the keys at start and runs the flow: invoice → sync → booked, VAT report', async () => {
+    expect(service.output).toMatch(/company API key\s+inv_co_[0-9a-f]{32}/);
+    expect(service.output).toContain('next invoice no.   1001');
+    const customer = await json(['invoicing', 'customer-add', 'Acme AB', '--org', '556000-0001']);
+    const invoice = await json(['invoicing', 'invoice-add', '--customer', String(customer['id']), '--line', 'Konsult;2;950,00;25', '--line', 'Bok;1;249,00;6', '--date', '2026-03-02']);
+    expect(invoice).toMatchObject({ number: 1001, totalOre: 263_894, ocr: '100164' });
+    const sync = await json([...bureau, 'sync']);
+    expect(sync).toMatchObject({ applied: 2, vouchers: 1 });
+    const vat = await json([...bureau, 'vat-report', '--from', '2026-03-01', '--to', '2026-03-31']);
+    expect(vat).toMatchObject({ box05TaxableSalesOre: 214_900, box10OutputVat25Ore: 47_500, box12OutputVat6Ore: 1_494, box49VatToPayOre: 48_994 });
+  }, 60_000);
+
+  it('refuses a bureau-side customer edit with one line naming the invoicing program', async () => {
+    const r = await sandbankAsync([...bureau, 'customer-edit', 'cus_000001', '--name', 'Other'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: customer Acme AB is kept in the customer's invoicing program/)]);
+  }, 60_000);
+
+  it('a document scanned with a comment is registered and its status shows in the invoicing program', async () => {
+    const file = join(tempDir('cli-scan'), 'kvitto.png');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, Buffer.from('89504e470d0a1a0a', 'hex'));
+    const doc = await json(['invoicing', 'scan', file, '--kind', 'receipt', '--comment', 'Lunch med kund']);
+    await json([...bureau, 'sync']);
+    const registered = await json([...bureau, 'register-document', String(doc['id']), '--total', '250,00', '--vat', '26,79', '--account', '6071']);
+    expect(registered).toMatchObject({ reference: 'A 1', pushed: true });
+    const docs = (await json(['invoicing', 'documents'])) as unknown as Record<string, unknown>[];
+    expect(docs[0]).toMatchObject({ comment: 'Lunch med kund', statusText: 'registered as voucher A 1' });
+    const wrong = await sandbankAsync(['invoicing', 'customers'], { env: { ...env, SANDBANK_INVOICING_KEY: 'nope' } });
+    expect(wrong.stderr.trim()).toMatch(/^error: .*\(UNAUTHORIZED\)$/);
+  }, 60_000);
+});
