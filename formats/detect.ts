@@ -37,6 +37,21 @@ export function detectFormat(input: Uint8Array | string): FileFormat | undefined
   return undefined;
 }
 
+/**
+ * Files sandbank recognises but does not read, named in words so `validate` can say what a
+ * file is rather than only that it is unknown.
+ */
+export function recogniseOtherLayout(input: Uint8Array | string): string | undefined {
+  const head = decodeLatin1(typeof input === 'string' ? input.slice(0, 4096) : input.subarray(0, 4096));
+  // Bankgirot's "återförda kontantutbetalningar" return file: one-digit record types 1 (opening,
+  // two dates and the payer's bankgiro), 2 (one returned cash payment each), 3 (total).
+  const date = '(?:\\d{6}|ÅÅMMDD)';
+  if (new RegExp(`^1${date}${date}[\\dX]{10}`, 'm').test(head) && /^2\d{10}/m.test(head) && /^3 /m.test(head)) {
+    return 'Bankgirot Leverantörsbetalningar return file of returned cash payments (återförda kontantutbetalningar, record types 1/2/3)';
+  }
+  return undefined;
+}
+
 export interface FileSummary {
   /** Lines for people: message id, payments, control sum, dates … */
   [key: string]: string | number | string[] | undefined;
@@ -57,8 +72,11 @@ export function validateFile(input: Uint8Array | string, options: { format?: Fil
   const format = options.format ?? detectFormat(input);
   const done = (summary: FileSummary, parsed: { ok: boolean; issues: FormatIssue[] }): FileValidation => ({ format, ok: parsed.ok, summary, issues: parsed.issues });
   switch (format) {
-    case undefined:
+    case undefined: {
+      const other = recogniseOtherLayout(input);
+      if (other) return { format, ok: false, summary: { recognisedAs: other }, issues: [issue('FORMAT_UNKNOWN', '/', `${other}: a known layout sandbank does not read`)] };
       return { format, ok: false, summary: {}, issues: [issue('FORMAT_UNKNOWN', '/', 'not a recognised payment file (pain.001/002, camt.05x/029, Bankgirot LB or BgMax, SIE 4)')] };
+    }
     case 'pain.001': {
       const parsed = parsePain001(input, { rules: options.rules ?? DEFAULT_PAIN001_RULES });
       const doc = parsed.value;
@@ -111,7 +129,9 @@ export function validateFile(input: Uint8Array | string, options: { format?: Fil
         records: records.length,
         payments: payments.length,
         controlSum: closing?.type === '29' && closing.totalOre !== undefined ? formatOre(closing.totalOre) : '(none)',
-        executionDates: unique(payments.map((p) => (p.paymentDate === 'GENAST' ? 'GENAST' : fromYymmdd(p.paymentDate) ?? p.paymentDate)).filter((d) => d !== '')),
+        // Only real dates: return files reuse pos 50–55 for other data (a payment
+        // specification's TK14 holds "C00000" there), which is no execution date.
+        executionDates: unique(payments.flatMap((p) => (p.paymentDate === 'GENAST' ? ['GENAST'] : [fromYymmdd(p.paymentDate) ?? []].flat()))),
         errorLines: records.filter((r) => r.type === '49').length,
       }, parsed);
     }

@@ -16,7 +16,10 @@ export type PaymentChannel = '1' | '2' | '3' | '4';
 export interface BgMaxPaymentFields {
   senderBankgiro: string;
   reference: string;
-  /** Bankgirot right-aligns OCR references in some files and left-aligns others; kept for exact output. */
+  /**
+   * Bankgirot's sample right-aligns (blank-filled) a single OCR reference (reference code 2)
+   * and left-aligns other references; kept per payment for exact output.
+   */
   referenceAlignment: 'left' | 'right';
   amountOre: number;
   referenceCode: string;
@@ -234,12 +237,13 @@ export function writeBgMax(file: BgMaxFile): string {
     }
     const d = section.deposit;
     if (d) {
-      out.push(`15${pad(d.payeeBankAccount, 35)}${d.paymentDate.replace(/-/g, '')}${zeroFill(d.depositSerialNumber, 5)}${zeroFill(d.amountOre, 18)}${pad(d.currency, 3)}${zeroFill(d.paymentCount, 8)}${pad(d.depositType, 1)}`);
+      // The payee's bank account is a number: right-aligned and zero-filled, as in Bankgirot's sample.
+      out.push(`15${zeroFill(d.payeeBankAccount, 35)}${d.paymentDate.replace(/-/g, '')}${zeroFill(d.depositSerialNumber, 5)}${zeroFill(d.amountOre, 18)}${pad(d.currency, 3)}${zeroFill(d.paymentCount, 8)}${pad(d.depositType, 1)}`);
     }
   }
   const t = file.trailer;
   out.push(`70${zeroFill(t.paymentCount, 8)}${zeroFill(t.deductionCount, 8)}${zeroFill(t.extraReferenceCount, 8)}${zeroFill(t.depositCount, 8)}${pad('', 46)}`);
-  return joinRecords(out);
+  return joinRecords(out, { finalNewline: false });
 }
 
 /** Fills TK70 and each TK15's count and amount from the payments (for writers). */

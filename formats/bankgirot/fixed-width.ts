@@ -119,9 +119,13 @@ export function pad(value: string | undefined, width: number): string {
   return (value ?? '').slice(0, width).padEnd(width, ' ');
 }
 
-export function joinRecords(records: readonly string[]): string {
+/**
+ * Records joined with CRLF. `finalNewline: false` ends the file right after the last record,
+ * as Bankgirot's BgMax sample does (some BgMax readers refuse a CRLF after TK70).
+ */
+export function joinRecords(records: readonly string[], { finalNewline = true }: { finalNewline?: boolean } = {}): string {
   for (const record of records) {
     if (record.length !== RECORD_LENGTH) throw new RangeError(`record must be ${RECORD_LENGTH} characters, got ${record.length}: ${record}`);
   }
-  return `${records.join('\r\n')}\r\n`;
+  return finalNewline ? `${records.join('\r\n')}\r\n` : records.join('\r\n');
 }

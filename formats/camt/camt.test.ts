@@ -11,14 +11,14 @@ function statement(message: AccountReportMessage): AccountReportDocument {
   return {
     message,
     messageId: 'SWED-053-20260316',
-    creationDateTime: '2026-03-16T23:59:00',
+    creationDateTime: '2026-03-16T23:59:00+01:00',
     reports: [{
       id: 'STMT-20260316-1',
       electronicSequenceNumber: '75',
-      creationDateTime: '2026-03-16T23:59:00',
-      fromDateTime: '2026-03-16T00:00:00',
-      toDateTime: '2026-03-16T23:59:59',
-      account: { iban: 'SE9380000810596948579930', currency: 'SEK', ownerName: 'Fjällbacka Snickeri AB' },
+      creationDateTime: '2026-03-16T23:59:00+01:00',
+      fromDateTime: '2026-03-16T00:00:00+01:00',
+      toDateTime: '2026-03-16T23:59:59+01:00',
+      account: { iban: 'SE9380000810596948579930', currency: 'SEK', ownerName: 'Fjällbacka Snickeri AB', servicer: { bic: 'SWEDSESS', name: 'Swedbank' } },
       balances: withBalances ? [
         { type: 'OPBD', amountOre: 10_000_000, currency: 'SEK', date: '2026-03-16' },
         { type: 'CLBD', amountOre: 8_734_750, currency: 'SEK', date: '2026-03-16' },
@@ -28,12 +28,12 @@ function statement(message: AccountReportMessage): AccountReportDocument {
         {
           entryReference: '1', amountOre: 1_250_000, currency: 'SEK', creditDebit: 'DBIT', status: 'BOOK', bookingDate: '2026-03-16', valueDate: '2026-03-16',
           accountServicerReference: 'SWED-EXE-1', bankTransactionCode: { domain: 'PMNT', family: 'ICDT', subFamily: 'DMCT' },
-          transactions: [{ messageId: 'SB-20260314-0001', paymentInformationId: 'SB-20260314-0001-1', endToEndId: 'E2E-INV-1001', amountOre: 1_250_000, currency: 'SEK', creditDebit: 'DBIT', creditorName: 'Trävaruhuset AB', unstructuredRemittance: [], creditorReferenceType: 'SCOR', creditorReference: '1234574' }],
+          transactions: [{ messageId: 'SB-20260314-0001', paymentInformationId: 'SB-20260314-0001-1', instructionId: 'INSTR-1001', endToEndId: 'E2E-INV-1001', amountOre: 1_250_000, currency: 'SEK', creditDebit: 'DBIT', creditorName: 'Trävaruhuset AB', creditorAccount: { other: '9912346', scheme: { proprietary: 'BGNR' } }, unstructuredRemittance: [], creditorReferenceType: 'SCOR', creditorReference: '1234574' }],
         },
         {
           amountOre: 15_250, currency: 'SEK', creditDebit: 'CRDT', status: 'BOOK', bookingDate: '2026-03-16',
           bankTransactionCode: { domain: 'PMNT', family: 'RCDT', subFamily: 'DMCT' },
-          transactions: [{ endToEndId: 'NOTPROVIDED', debtorName: 'Kund Ab', unstructuredRemittance: ['Faktura 77'] }],
+          transactions: [{ endToEndId: 'NOTPROVIDED', debtorName: 'Kund Ab', debtorAccount: { iban: 'SE4550000000058398257466' }, unstructuredRemittance: ['Faktura 77'] }],
         },
       ],
     }],
@@ -50,6 +50,20 @@ describe('camt.052 / 053 / 054 account reports', () => {
 
   it.skipIf(!HAS_SHARED).each(ACCOUNT_REPORT_MESSAGES)('%s writer output passes the official XSD', (message) => {
     expect(xsdErrors(message, writeAccountReport(statement(message)))).toEqual([]);
+  });
+
+  it.each(ACCOUNT_REPORT_MESSAGES)('%s names the servicing bank (Acct/Svcr: BIC and name) and echoes InstrId in Refs', (message) => {
+    const xml = writeAccountReport(statement(message));
+    const bicTag = message.endsWith('.08') ? 'BICFI' : 'BIC';
+    expect(xml).toMatch(new RegExp(`<Svcr>\\s*<FinInstnId>\\s*<${bicTag}>SWEDSESS</${bicTag}>\\s*<Nm>Swedbank</Nm>`));
+    expect(xml).toContain('<InstrId>INSTR-1001</InstrId>');
+    expect(xml).toMatch(/<CdtrAcct>\s*<Id>\s*<Othr>\s*<Id>9912346<\/Id>\s*<SchmeNm>\s*<Prtry>BGNR<\/Prtry>/);
+    expect(xml).toMatch(/<DbtrAcct>\s*<Id>\s*<IBAN>SE4550000000058398257466<\/IBAN>/);
+  });
+
+  it.each(['camt.052.001.02', 'camt.053.001.02', 'camt.054.001.02'] as const)('%s gives each transaction its amount in AmtDtls/TxAmt (where .02 readers look)', (message) => {
+    const xml = writeAccountReport(statement(message));
+    expect(xml).toMatch(/<TxAmt>\s*<Amt Ccy="SEK">12500.00<\/Amt>\s*<\/TxAmt>/);
   });
 
   it('refuses to write a statement without balances (the XSD requires one)', () => {

@@ -3,9 +3,9 @@
  * .001.02 and .001.08, one model. Amounts are positive öre with a credit/debit indicator,
  * as in the XML; balances carry their sign in `amountOre` (negative = debit balance).
  */
-export type AccountReportMessage = 'camt.052.001.02' | 'camt.053.001.02' | 'camt.053.001.08' | 'camt.054.001.02' | 'camt.054.001.08';
+export type AccountReportMessage = 'camt.052.001.02' | 'camt.052.001.08' | 'camt.053.001.02' | 'camt.053.001.08' | 'camt.054.001.02' | 'camt.054.001.08';
 
-export const ACCOUNT_REPORT_MESSAGES: readonly AccountReportMessage[] = ['camt.052.001.02', 'camt.053.001.02', 'camt.053.001.08', 'camt.054.001.02', 'camt.054.001.08'];
+export const ACCOUNT_REPORT_MESSAGES: readonly AccountReportMessage[] = ['camt.052.001.02', 'camt.052.001.08', 'camt.053.001.02', 'camt.053.001.08', 'camt.054.001.02', 'camt.054.001.08'];
 
 export type CreditDebit = 'CRDT' | 'DBIT';
 
@@ -19,6 +19,13 @@ export interface Balance {
   date: string;
 }
 
+/**
+ * The other party's account on a transaction: an IBAN, or another identifier with its scheme
+ * (Swedish practice: a bankgiro number with the proprietary scheme BGNR, a plusgiro number
+ * with PGNR, a domestic clearing + account number as BBAN).
+ */
+export type CounterpartyAccount = { iban: string } | { other: string; scheme: { code: string } | { proprietary: string } };
+
 export interface EntryTransaction {
   messageId?: string;
   accountServicerReference?: string;
@@ -29,7 +36,9 @@ export interface EntryTransaction {
   currency?: string;
   creditDebit?: CreditDebit;
   debtorName?: string;
+  debtorAccount?: CounterpartyAccount;
   creditorName?: string;
+  creditorAccount?: CounterpartyAccount;
   unstructuredRemittance: string[];
   creditorReferenceType?: string;
   creditorReference?: string;
@@ -60,6 +69,8 @@ export interface ReportAccount {
   other?: string;
   currency?: string;
   ownerName?: string;
+  /** The bank that keeps the account (Acct/Svcr): real banks name themselves here. */
+  servicer?: { bic: string; name?: string };
 }
 
 export interface AccountReport {

@@ -3,14 +3,15 @@ import { parseAmountToOre } from '../money.ts';
 import { decodeXml } from '../xml/decode.ts';
 import { all, first } from '../xml/fields.ts';
 import { schema as camt05202 } from '../xml/schemas/camt.052.001.02.ts';
+import { schema as camt05208 } from '../xml/schemas/camt.052.001.08.ts';
 import { schema as camt05302 } from '../xml/schemas/camt.053.001.02.ts';
 import { schema as camt05308 } from '../xml/schemas/camt.053.001.08.ts';
 import { schema as camt05402 } from '../xml/schemas/camt.054.001.02.ts';
 import { schema as camt05408 } from '../xml/schemas/camt.054.001.08.ts';
 import { readIsoXml, type Fields, type RecordLocation } from '../xml/stream.ts';
-import { ACCOUNT_REPORT_MESSAGES, ACCOUNT_REPORT_ROOTS, type AccountReport, type AccountReportDocument, type CreditDebit, type EntryTransaction, type ReportEntry } from './report-model.ts';
+import { ACCOUNT_REPORT_MESSAGES, ACCOUNT_REPORT_ROOTS, type AccountReport, type AccountReportDocument, type CounterpartyAccount, type CreditDebit, type EntryTransaction, type ReportEntry } from './report-model.ts';
 
-export const ACCOUNT_REPORT_SCHEMAS = [camt05202, camt05302, camt05308, camt05402, camt05408];
+export const ACCOUNT_REPORT_SCHEMAS = [camt05202, camt05208, camt05302, camt05308, camt05402, camt05408];
 
 function ore(fields: Fields, key: string, at: RecordLocation, issues: FormatIssue[]): number {
   const text = first(fields, key);
@@ -25,6 +26,15 @@ function creditDebit(text: string | undefined): CreditDebit {
   return text === 'DBIT' ? 'DBIT' : 'CRDT';
 }
 
+function readCounterpartyAccount(fields: Fields, base: string): CounterpartyAccount | undefined {
+  const iban = first(fields, `${base}/Id/IBAN`);
+  if (iban !== undefined) return { iban };
+  const other = first(fields, `${base}/Id/Othr/Id`);
+  if (other === undefined) return undefined;
+  const code = first(fields, `${base}/Id/Othr/SchmeNm/Cd`);
+  return { other, scheme: code !== undefined ? { code } : { proprietary: first(fields, `${base}/Id/Othr/SchmeNm/Prtry`) ?? '' } };
+}
+
 function readTransaction(fields: Fields, at: RecordLocation, issues: FormatIssue[]): EntryTransaction {
   const tx: EntryTransaction = { unstructuredRemittance: all(fields, 'RmtInf/Ustrd') };
   const set = <K extends keyof EntryTransaction>(key: K, value: EntryTransaction[K] | undefined) => {
@@ -35,7 +45,7 @@ function readTransaction(fields: Fields, at: RecordLocation, issues: FormatIssue
   set('paymentInformationId', first(fields, 'Refs/PmtInfId'));
   set('instructionId', first(fields, 'Refs/InstrId'));
   set('endToEndId', first(fields, 'Refs/EndToEndId'));
-  const amountKey = fields.has('Amt') ? 'Amt' : fields.has('AmtDtls/InstdAmt/Amt') ? 'AmtDtls/InstdAmt/Amt' : undefined;
+  const amountKey = fields.has('Amt') ? 'Amt' : fields.has('AmtDtls/TxAmt/Amt') ? 'AmtDtls/TxAmt/Amt' : fields.has('AmtDtls/InstdAmt/Amt') ? 'AmtDtls/InstdAmt/Amt' : undefined;
   if (amountKey) {
     tx.amountOre = ore(fields, amountKey, at, issues);
     set('currency', first(fields, `${amountKey}@Ccy`));
@@ -44,6 +54,8 @@ function readTransaction(fields: Fields, at: RecordLocation, issues: FormatIssue
   if (cdtDbt !== undefined) tx.creditDebit = creditDebit(cdtDbt);
   set('debtorName', first(fields, 'RltdPties/Dbtr/Nm') ?? first(fields, 'RltdPties/Dbtr/Pty/Nm'));
   set('creditorName', first(fields, 'RltdPties/Cdtr/Nm') ?? first(fields, 'RltdPties/Cdtr/Pty/Nm'));
+  set('debtorAccount', readCounterpartyAccount(fields, 'RltdPties/DbtrAcct'));
+  set('creditorAccount', readCounterpartyAccount(fields, 'RltdPties/CdtrAcct'));
   set('creditorReferenceType', first(fields, 'RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd'));
   set('creditorReference', first(fields, 'RmtInf/Strd/CdtrRefInf/Ref'));
   return tx;
@@ -117,6 +129,9 @@ export function parseAccountReport(input: string | Uint8Array): ParseResult<Acco
           const value = first(fields, tag);
           if (value !== undefined) current.account[key] = value;
         }
+        const servicerBic = first(fields, 'Acct/Svcr/FinInstnId/BIC') ?? first(fields, 'Acct/Svcr/FinInstnId/BICFI');
+        const servicerName = first(fields, 'Acct/Svcr/FinInstnId/Nm');
+        if (servicerBic !== undefined) current.account.servicer = servicerName === undefined ? { bic: servicerBic } : { bic: servicerBic, name: servicerName };
       }
     },
   });

@@ -1,6 +1,6 @@
 import { formatOre } from '../money.ts';
 import { XmlWriter } from '../xml/escape.ts';
-import { ACCOUNT_REPORT_ROOTS, familyOf, namespaceOf, type AccountReport, type AccountReportDocument, type EntryTransaction, type ReportEntry } from './report-model.ts';
+import { ACCOUNT_REPORT_ROOTS, familyOf, namespaceOf, type AccountReport, type AccountReportDocument, type CounterpartyAccount, type EntryTransaction, type ReportEntry } from './report-model.ts';
 
 function amount(w: XmlWriter, tag: string, ore: number, currency: string): void {
   w.leaf(tag, formatOre(Math.abs(ore)), ` Ccy="${currency}"`);
@@ -10,6 +10,20 @@ function writeParty(w: XmlWriter, tag: string, name: string | undefined, v08: bo
   w.group(tag, name, () => {
     if (v08) w.open('Pty').leaf('Nm', name).close('Pty');
     else w.leaf('Nm', name);
+  });
+}
+
+function writeCounterpartyAccount(w: XmlWriter, tag: string, account: CounterpartyAccount | undefined): void {
+  w.group(tag, account, () => {
+    w.open('Id');
+    if (account && 'iban' in account) w.leaf('IBAN', account.iban);
+    else if (account) {
+      w.open('Othr').leaf('Id', account.other).open('SchmeNm');
+      if ('code' in account.scheme) w.leaf('Cd', account.scheme.code);
+      else w.leaf('Prtry', account.scheme.proprietary);
+      w.close('SchmeNm').close('Othr');
+    }
+    w.close('Id');
   });
 }
 
@@ -25,14 +39,19 @@ function writeTransaction(w: XmlWriter, tx: EntryTransaction, v08: boolean): voi
       amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
       w.leaf('CdtDbtInd', tx.creditDebit);
     } else {
+      // .02 has no Amt on the transaction: readers take the booked amount from TxAmt.
       w.open('AmtDtls').open('InstdAmt');
       amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
-      w.close('InstdAmt').close('AmtDtls');
+      w.close('InstdAmt').open('TxAmt');
+      amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
+      w.close('TxAmt').close('AmtDtls');
     }
   }
-  w.group('RltdPties', tx.debtorName ?? tx.creditorName, () => {
+  w.group('RltdPties', tx.debtorName ?? tx.creditorName ?? tx.debtorAccount ?? tx.creditorAccount, () => {
     writeParty(w, 'Dbtr', tx.debtorName, v08);
+    writeCounterpartyAccount(w, 'DbtrAcct', tx.debtorAccount);
     writeParty(w, 'Cdtr', tx.creditorName, v08);
+    writeCounterpartyAccount(w, 'CdtrAcct', tx.creditorAccount);
   });
   w.group('RmtInf', tx.unstructuredRemittance.length > 0 || tx.creditorReference !== undefined, () => {
     for (const text of tx.unstructuredRemittance) w.leaf('Ustrd', text);
@@ -72,6 +91,10 @@ function writeReport(w: XmlWriter, tag: string, report: AccountReport, v08: bool
   else w.open('Othr').leaf('Id', account.other ?? '').close('Othr');
   w.close('Id').leaf('Ccy', account.currency);
   w.group('Ownr', account.ownerName, () => w.leaf('Nm', account.ownerName));
+  const servicer = account.servicer;
+  w.group('Svcr', servicer, () => {
+    w.open('FinInstnId').leaf(v08 ? 'BICFI' : 'BIC', servicer?.bic).leaf('Nm', servicer?.name).close('FinInstnId');
+  });
   w.close('Acct');
   if (withBalances) {
     for (const balance of report.balances) {

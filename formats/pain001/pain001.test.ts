@@ -164,3 +164,18 @@ describe('random byte mutations never throw (fuzz)', () => {
     );
   });
 });
+
+describe('what ERPs and other writers send that a Swedish bank takes', () => {
+  it('two payments without an end-to-end id (NOTPROVIDED) are not duplicates; two real equal ids still are', () => {
+    const notProvided = golden.replace('<EndToEndId>E2E-INV-1001</EndToEndId>', '<EndToEndId>NOTPROVIDED</EndToEndId>').replace('<EndToEndId>E2E-INV-1002</EndToEndId>', '<EndToEndId>NOTPROVIDED</EndToEndId>');
+    expect(codes(notProvided)).not.toContain('DUPLICATE_END_TO_END_ID');
+    const duplicated = golden.replace('<EndToEndId>E2E-INV-1002</EndToEndId>', '<EndToEndId>E2E-INV-1001</EndToEndId>');
+    expect(codes(duplicated)).toContain('DUPLICATE_END_TO_END_ID');
+  });
+
+  it('CdtNoteAmt 0.00 in structured remittance (an invoice without credit note) is accepted', () => {
+    const withZeroCreditNote = golden.replace('<Strd>\n            <CdtrRefInf>', '<Strd>\n            <RfrdDocAmt>\n              <CdtNoteAmt Ccy="SEK">0.00</CdtNoteAmt>\n            </RfrdDocAmt>\n            <CdtrRefInf>');
+    expect(withZeroCreditNote).toContain('<CdtNoteAmt Ccy="SEK">0.00</CdtNoteAmt>');
+    expect(codes(withZeroCreditNote)).toEqual([]);
+  });
+});

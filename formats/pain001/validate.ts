@@ -156,11 +156,15 @@ function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: stri
     } else if (strd.creditorReference !== undefined) {
       checkText(rules, strd.creditorReference, strdPath, '/CdtrRefInf/Ref', out);
     }
-    if (strd.creditNoteAmountOre !== undefined && strd.creditNoteAmountOre <= 0) {
-      out.push(issue('AMOUNT_NOT_POSITIVE', `${strdPath}/RfrdDocAmt/CdtNoteAmt`, 'credit note amount must be greater than zero'));
+    // 0.00 is what ERPs write when an invoice has no credit note; only a negative amount is wrong.
+    if (strd.creditNoteAmountOre !== undefined && strd.creditNoteAmountOre < 0) {
+      out.push(issue('AMOUNT_NOT_POSITIVE', `${strdPath}/RfrdDocAmt/CdtNoteAmt`, 'credit note amount must not be negative'));
     }
   });
 }
+
+/** The EndToEndId a debtor writes when it has none (ISO 20022 usage rule). */
+export const NOT_PROVIDED = 'NOTPROVIDED';
 
 /**
  * The Swedish and bank-profile rules on top of the schema: totals, identifiers with check
@@ -195,10 +199,13 @@ export function validatePain001(doc: Pain001Document, rules: Pain001Rules = DEFA
     let pmtInfTotal = 0;
     pmtInf.transactions.forEach((tx, j) => {
       const txPath = `${path}/CdtTrfTxInf[${j + 1}]`;
-      if (endToEndIds.has(tx.endToEndId)) {
-        out.push(issue('DUPLICATE_END_TO_END_ID', `${txPath}/PmtId/EndToEndId`, 'EndToEndId must be unique within the file: statuses are reported per EndToEndId', { value: tx.endToEndId }));
+      // NOTPROVIDED is the standard value when the debtor gives no id: not an id to keep unique.
+      if (tx.endToEndId !== NOT_PROVIDED) {
+        if (endToEndIds.has(tx.endToEndId)) {
+          out.push(issue('DUPLICATE_END_TO_END_ID', `${txPath}/PmtId/EndToEndId`, 'EndToEndId must be unique within the file: statuses are reported per EndToEndId', { value: tx.endToEndId }));
+        }
+        endToEndIds.add(tx.endToEndId);
       }
-      endToEndIds.add(tx.endToEndId);
       validateTransaction(rules, tx, txPath, out);
       pmtInfTotal += tx.amountOre;
     });

@@ -56,6 +56,8 @@ export interface Pain002Document {
   version: Pain002Version;
   messageId: string;
   creationDateTime: string;
+  /** Who sends the report: the bank names itself here (name and BIC), as Swedish banks do. */
+  initiatingParty?: { name: string; bic?: string };
   /** The bank (debtor agent) that reports. */
   debtorAgentBic?: string;
   original: {

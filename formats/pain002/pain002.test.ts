@@ -7,7 +7,8 @@ function report(version: Pain002Version): Pain002Document {
   return {
     version,
     messageId: 'SWED-STS-000042',
-    creationDateTime: '2026-03-16T10:00:05',
+    creationDateTime: '2026-03-16T10:00:05+01:00',
+    initiatingParty: { name: 'Swedbank', bic: 'SWEDSESS' },
     debtorAgentBic: 'SWEDSESS',
     original: {
       messageId: 'SB-20260314-0001',

@@ -52,6 +52,9 @@ export function parsePain002(input: string | Uint8Array): ParseResult<Pain002Doc
         doc = { ...doc, messageId: first(fields, 'MsgId') ?? '', creationDateTime: first(fields, 'CreDtTm') ?? '' };
         const bic = first(fields, 'DbtrAgt/FinInstnId/BIC') ?? first(fields, 'DbtrAgt/FinInstnId/BICFI');
         if (bic !== undefined) doc.debtorAgentBic = bic;
+        const partyName = first(fields, 'InitgPty/Nm');
+        const partyBic = first(fields, 'InitgPty/Id/OrgId/BICOrBEI') ?? first(fields, 'InitgPty/Id/OrgId/AnyBIC');
+        if (partyName !== undefined) doc.initiatingParty = partyBic === undefined ? { name: partyName } : { name: partyName, bic: partyBic };
       } else if (path === ORGNL) {
         const original: Pain002Document['original'] = {
           messageId: first(fields, 'OrgnlMsgId') ?? '',
@@ -112,6 +115,7 @@ export function parsePain002(input: string | Uint8Array): ParseResult<Pain002Doc
     original: doc.original,
     paymentInformation: doc.paymentInformation,
   };
+  if (doc.initiatingParty !== undefined) value.initiatingParty = doc.initiatingParty;
   if (doc.debtorAgentBic !== undefined) value.debtorAgentBic = doc.debtorAgentBic;
   return result(value, read.issues);
 }

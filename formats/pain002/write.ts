@@ -35,6 +35,13 @@ export function writePain002(doc: Pain002Document): string {
   const w = new XmlWriter();
   w.open('Document', ` xmlns="${PAIN002_NAMESPACES[doc.version]}"`).open('CstmrPmtStsRpt');
   w.open('GrpHdr').leaf('MsgId', doc.messageId).leaf('CreDtTm', doc.creationDateTime);
+  const party = doc.initiatingParty;
+  w.group('InitgPty', party, () => {
+    w.leaf('Nm', party?.name);
+    w.group('Id', party?.bic, () =>
+      w.open('OrgId').leaf(doc.version === 'pain.002.001.03' ? 'BICOrBEI' : 'AnyBIC', party?.bic).close('OrgId'),
+    );
+  });
   w.group('DbtrAgt', doc.debtorAgentBic, () =>
     w.open('FinInstnId').leaf(doc.version === 'pain.002.001.03' ? 'BIC' : 'BICFI', doc.debtorAgentBic).close('FinInstnId'),
   );

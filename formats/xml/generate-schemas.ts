@@ -1,6 +1,8 @@
 /**
- * `npm run schemas`: recompiles the official ISO 20022 XSDs in ../shared/iso20022-xsd into
- * `formats/xml/schemas/*.ts`. The compiled tables are committed; the XSDs are not.
+ * `npx tsx formats/xml/generate-schemas.ts`: recompiles the official ISO 20022 XSDs into
+ * `formats/xml/schemas/*.ts`. Most come from ../shared/iso20022-xsd (not copied into the
+ * project); the few that ../shared lacks are kept in `formats/xml/xsd/` with their source
+ * (see the README there).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,17 @@ import { compileXsd } from './xsd-compile.ts';
 
 export const XSD_DIR = fileURLToPath(new URL('../../../shared/iso20022-xsd/', import.meta.url));
 export const SCHEMA_DIR = fileURLToPath(new URL('./schemas/', import.meta.url));
+/** Official XSDs ../shared does not hold, kept in the project. */
+export const PROJECT_XSD_DIR = fileURLToPath(new URL('./xsd/', import.meta.url));
+
+/** Every official XSD the schema tables are compiled from: [message, path]. */
+export function officialXsds(): [string, string][] {
+  const out: [string, string][] = [];
+  for (const dir of [XSD_DIR, PROJECT_XSD_DIR]) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.xsd')).sort()) out.push([file.replace(/\.xsd$/, ''), join(dir, file)]);
+  }
+  return out;
+}
 
 export function renderSchemaModule(xsdText: string, message: string): string {
   const schema = compileXsd(xsdText, message);
@@ -26,9 +39,8 @@ export function schemaModuleName(message: string): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const file of readdirSync(XSD_DIR).filter((f) => f.endsWith('.xsd')).sort()) {
-    const message = file.replace(/\.xsd$/, '');
-    writeFileSync(join(SCHEMA_DIR, schemaModuleName(message)), renderSchemaModule(readFileSync(join(XSD_DIR, file), 'utf8'), message));
-    console.log(`compiled ${file}`);
+  for (const [message, path] of officialXsds()) {
+    writeFileSync(join(SCHEMA_DIR, schemaModuleName(message)), renderSchemaModule(readFileSync(path, 'utf8'), message));
+    console.log(`compiled ${message}.xsd`);
   }
 }

@@ -7,6 +7,7 @@ import { writeAccountReport } from '../../formats/camt/report-write.ts';
 import type { AccountReportMessage, Balance, EntryTransaction, ReportEntry } from '../../formats/camt/report-model.ts';
 import { writeResolution } from '../../formats/camt/cancellation.ts';
 import { formatOre } from '../../formats/money.ts';
+import { withStockholmOffset } from '../../formats/stockholm.ts';
 import { writePain002 } from '../../formats/pain002/write.ts';
 import type { Pain002Document, TransactionStatusReport } from '../../formats/pain002/model.ts';
 import type { BankProfile } from '../banks/profile.ts';
@@ -16,6 +17,11 @@ export interface StatusLine {
   payment: Payment;
   status: string;
   reasons: StatusReason[];
+}
+
+/** How the bank names itself in its reports (pain.002 InitgPty, camt Acct/Svcr). */
+function bankParty(profile: BankProfile): { name: string; bic: string } {
+  return { name: profile.displayName, bic: profile.bic };
 }
 
 export function pain002For(
@@ -46,7 +52,8 @@ export function pain002For(
   const doc: Pain002Document = {
     version: profile.pain002Version,
     messageId,
-    creationDateTime: now,
+    creationDateTime: withStockholmOffset(now),
+    initiatingParty: bankParty(profile),
     debtorAgentBic: profile.bic,
     original: {
       messageId: file.messageId,
@@ -95,16 +102,15 @@ function reportEntry(entry: Entry): ReportEntry {
 }
 
 function camtMessage(profile: BankProfile, family: 'camt.052' | 'camt.053' | 'camt.054'): AccountReportMessage {
-  // camt.052 exists only as .02 in the schemas this simulator ships.
-  return family === 'camt.052' ? 'camt.052.001.02' : `${family}.001.${profile.camtVersion}`;
+  return `${family}.001.${profile.camtVersion}`;
 }
 
 export function camt054For(profile: BankProfile, core: SandboxCore, account: SandboxAccount, messageId: string, now: LocalDateTime, entries: Entry[]): string {
   return writeAccountReport({
     message: camtMessage(profile, 'camt.054'),
     messageId,
-    creationDateTime: now,
-    reports: [{ id: messageId, creationDateTime: now, account: { iban: account.iban, currency: account.currency, ownerName: core.company.name }, balances: [], entries: entries.map(reportEntry) }],
+    creationDateTime: withStockholmOffset(now),
+    reports: [{ id: messageId, creationDateTime: withStockholmOffset(now), account: { iban: account.iban, currency: account.currency, ownerName: core.company.name, servicer: bankParty(profile) }, balances: [], entries: entries.map(reportEntry) }],
   });
 }
 
@@ -130,14 +136,14 @@ export function statementFor(
   return writeAccountReport({
     message: camtMessage(profile, family),
     messageId,
-    creationDateTime: now,
+    creationDateTime: withStockholmOffset(now),
     reports: [{
       id: messageId,
       electronicSequenceNumber: String(Number(date.replace(/-/g, '')) % 100000),
-      creationDateTime: now,
-      fromDateTime: `${date}T00:00:00`,
-      toDateTime: family === 'camt.053' ? `${date}T23:59:59` : now,
-      account: { iban: account.iban, currency: account.currency, ownerName: core.company.name },
+      creationDateTime: withStockholmOffset(now),
+      fromDateTime: withStockholmOffset(`${date}T00:00:00`),
+      toDateTime: withStockholmOffset(family === 'camt.053' ? `${date}T23:59:59` : now),
+      account: { iban: account.iban, currency: account.currency, ownerName: core.company.name, servicer: bankParty(profile) },
       balances,
       entries: entries.map(reportEntry),
     }],
@@ -158,7 +164,7 @@ export function camt029For(
     assignmentId: messageId,
     assignerBic: profile.bic,
     assigneeName: core.company.name,
-    creationDateTime: now,
+    creationDateTime: withStockholmOffset(now),
     confirmation: allCancelled ? 'CNCL' : 'RJCR',
     paymentInformation: [...new Set(payments.map((p) => p.payment.paymentInformationId))].map((pmtInfId) => ({
       originalPaymentInformationId: pmtInfId,
@@ -188,7 +194,7 @@ export function bgmaxFor(core: SandboxCore, account: SandboxAccount, now: LocalD
   const payments: BgMaxPayment[] = incoming.map((p, i) => ({
     senderBankgiro: p.payerBankgiro,
     reference: p.reference,
-    referenceAlignment: 'left',
+    referenceAlignment: p.referenceType === 'ocr' ? 'right' : 'left',
     amountOre: p.amountOre,
     referenceCode: p.referenceType === 'ocr' ? '2' : p.reference ? '4' : '1',
     paymentChannel: '1',

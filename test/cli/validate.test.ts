@@ -63,4 +63,18 @@ describe('sandbank validate (the real CLI)', () => {
     expect(bgmax.code).toBe(0);
     expect(bgmax.stdout).toContain('line 17  RECORD_FIELD (warning)');
   });
+
+  it.skipIf(!HAS_SHARED)('lists only real dates as execution dates of Bankgirot\'s payment-specification sample', () => {
+    const run = sandbank(['validate', sharedPath('samples/lb/leverantorsbetalning_exempelfil_betalningsspecifikation-med-lonedetaljer.txt'), '--json']);
+    const parsed = JSON.parse(run.stdout) as { summary: { kind: string; executionDates: string[] } };
+    expect(parsed.summary.kind).toBe('payment-specification');
+    expect(parsed.summary.executionDates.length).toBeGreaterThan(0);
+    for (const date of parsed.summary.executionDates) expect(date).toMatch(/^(\d{4}-\d{2}-\d{2}|GENAST)$/);
+  });
+
+  it.skipIf(!HAS_SHARED)('names the returned-cash-payments sample in words instead of only "unknown"', () => {
+    const run = sandbank(['validate', sharedPath('samples/lb/leverantorsbetalning_exempelfil_aterforda-kontantutbetalningar_sv.txt')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FORMAT_UNKNOWN\s+Bankgirot Leverantörsbetalningar return file of returned cash payments \(återförda kontantutbetalningar/);
+  });
 });

@@ -2,7 +2,8 @@
  * Validates documents against the official ISO 20022 XSDs with libxml2 (compiled to wasm).
  * Tests only: the bank's hot path uses the compiled schema tables instead.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { PROJECT_XSD_DIR } from '../../formats/xml/generate-schemas.ts';
 import { XmlDocument, XsdValidator, XmlValidateError } from 'libxml2-wasm';
 import { sharedPath } from './shared.ts';
 
@@ -11,7 +12,9 @@ const validators = new Map<string, XsdValidator>();
 function validatorFor(message: string): XsdValidator {
   let validator = validators.get(message);
   if (!validator) {
-    const xsd = XmlDocument.fromBuffer(readFileSync(sharedPath(`iso20022-xsd/${message}.xsd`)));
+    // The few official XSDs ../shared lacks are kept in the project (formats/xml/xsd/).
+    const own = `${PROJECT_XSD_DIR}${message}.xsd`;
+    const xsd = XmlDocument.fromBuffer(readFileSync(existsSync(own) ? own : sharedPath(`iso20022-xsd/${message}.xsd`)));
     validator = XsdValidator.fromDoc(xsd);
     validators.set(message, validator);
   }
