@@ -172,7 +172,8 @@ function renderRecord(r: LbRecord): string {
     case '27': return `27${zeroFill(r.payee, 10)}${pad(r.address, 35)}${pad(r.postCode, 5)}${pad(r.town, 20)}${pad('', 8)}`;
     case '40': return `40${zeroFill(r.payee, 10)}${zeroFill(r.clearing, 4)}${zeroFill(r.account, 12)}${pad(r.statementText, 12)}${r.salary ? 'L' : ' '}${pad('', 39)}`;
     case '29': return `29${zeroFill(r.senderBankgiro, 10)}${zeroFill(r.paymentCount, 8)}${r.totalOre === undefined ? pad('', 12) : zeroFill(Math.abs(r.totalOre), 12)}${(r.totalOre ?? 0) < 0 ? '-' : ' '}${pad('', 47)}`;
-    case '49': return `49${pad(r.errorCode, 8)}${pad(r.text, 70)}`;
+    // Right-aligned as in Bankgirot's rejection sample: "MTRV0064", or "    0000" (see the record before).
+    case '49': return `49${r.errorCode.slice(0, 8).padStart(8, ' ')}${pad(r.text, 70)}`;
     case 'raw': return pad(r.text, 80);
   }
 }

@@ -61,7 +61,7 @@ describe('camt.052 / 053 / 054 account reports', () => {
     expect(xml).toMatch(/<DbtrAcct>\s*<Id>\s*<IBAN>SE4550000000058398257466<\/IBAN>/);
   });
 
-  it.each(['camt.052.001.02', 'camt.053.001.02', 'camt.054.001.02'] as const)('%s gives each transaction its amount in AmtDtls/TxAmt (where .02 readers look)', (message) => {
+  it.each(ACCOUNT_REPORT_MESSAGES)('%s gives each transaction its amount in AmtDtls/TxAmt (where readers look)', (message) => {
     const xml = writeAccountReport(statement(message));
     expect(xml).toMatch(/<TxAmt>\s*<Amt Ccy="SEK">12500.00<\/Amt>\s*<\/TxAmt>/);
   });

@@ -38,14 +38,14 @@ function writeTransaction(w: XmlWriter, tx: EntryTransaction, v08: boolean): voi
     if (v08) {
       amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
       w.leaf('CdtDbtInd', tx.creditDebit);
-    } else {
-      // .02 has no Amt on the transaction: readers take the booked amount from TxAmt.
-      w.open('AmtDtls').open('InstdAmt');
-      amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
-      w.close('InstdAmt').open('TxAmt');
-      amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
-      w.close('TxAmt').close('AmtDtls');
     }
+    // .02 has no Amt on the transaction, and .08 readers too look for the booked amount in
+    // AmtDtls/TxAmt: both carry it there, beside the instructed amount.
+    w.open('AmtDtls').open('InstdAmt');
+    amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
+    w.close('InstdAmt').open('TxAmt');
+    amount(w, 'Amt', tx.amountOre, tx.currency ?? 'SEK');
+    w.close('TxAmt').close('AmtDtls');
   }
   w.group('RltdPties', tx.debtorName ?? tx.creditorName ?? tx.debtorAccount ?? tx.creditorAccount, () => {
     writeParty(w, 'Dbtr', tx.debtorName, v08);
