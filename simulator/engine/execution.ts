@@ -60,7 +60,9 @@ export function cutoffProcessing(state: SandboxState, day: string, dirty: Dirty)
         accountId: account.id, bookingDate: day, valueDate: day, amountOre: payment.amountOre, creditDebit: 'DBIT',
         bankTransactionCode: { domain: 'PMNT', family: 'ICDT', subFamily: 'DMCT' }, paymentId: payment.id, fileId: payment.fileId,
         messageId: state.files.get(payment.fileId)?.messageId ?? '', paymentInformationId: payment.paymentInformationId, endToEndId: payment.endToEndId,
+        ...(payment.instructionId === undefined ? {} : { instructionId: payment.instructionId }),
         ...(payment.creditor.name === undefined ? {} : { counterpartyName: payment.creditor.name }),
+        counterpartyAccount: { kind: payment.creditor.kind, account: payment.creditor.account },
         ...(payment.reference === undefined ? {} : { reference: payment.reference }),
       }, dirty);
       payment.executedAt = core.now;

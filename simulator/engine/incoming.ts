@@ -30,14 +30,16 @@ export async function receiveIncomingPayment(deps: EngineDeps, state: SandboxSta
   const today = dateOf(core.now);
   const referenceType = /^\d{2,25}$/.test(input.reference) ? 'ocr' : 'message';
   const id = `inc_${pad(core.counters.incoming)}`;
+  const payerBankgiro = input.payerBankgiro ?? '9912346';
   const entry = book(state, {
     accountId: account.id, bookingDate: today, valueDate: rollToBankDay(today), amountOre: input.amountOre, creditDebit: 'CRDT',
     bankTransactionCode: { domain: 'PMNT', family: 'RCDT', subFamily: 'DMCT' }, counterpartyName: input.payerName ?? 'Kund AB',
+    counterpartyAccount: { kind: 'bankgiro', account: payerBankgiro },
     reference: { type: referenceType, value: input.reference }, incomingId: id,
   }, dirty);
   const incoming: IncomingPayment = {
     id, receivedAt: core.now, date: today, amountOre: input.amountOre, reference: input.reference, referenceType,
-    payerName: input.payerName ?? 'Kund AB', payerBankgiro: input.payerBankgiro ?? '9912346', accountId: account.id, entryId: entry.id,
+    payerName: input.payerName ?? 'Kund AB', payerBankgiro, accountId: account.id, entryId: entry.id,
   };
   (state.days.get(today) as DayBook).incoming.push(incoming);
   const profile = profileOf(state);

@@ -13,6 +13,8 @@ export interface SandboxAccount {
   primary: boolean;
   openingBalanceOre: number;
   bookedOre: number;
+  /** ElctrncSeqNb of the last camt.053 statement: a running number per account, no gaps. */
+  statementSequence?: number;
 }
 
 export interface InternetBankUser {
@@ -167,7 +169,11 @@ export interface Entry {
   messageId?: string;
   paymentInformationId?: string;
   endToEndId?: string;
+  /** The debtor's InstrId, echoed in the camt entry's Refs. */
+  instructionId?: string;
   counterpartyName?: string;
+  /** The other party's account: the creditor's on a debit, the payer's bankgiro on a credit. */
+  counterpartyAccount?: { kind: CreditorKind; account: string };
   reference?: { type: 'ocr' | 'message'; value: string };
   incomingId?: string;
 }

@@ -4,7 +4,7 @@
  */
 import { writeBgMax, withBgMaxTotals, type BgMaxPayment } from '../../formats/bankgirot/bgmax.ts';
 import { writeAccountReport } from '../../formats/camt/report-write.ts';
-import type { AccountReportMessage, Balance, EntryTransaction, ReportEntry } from '../../formats/camt/report-model.ts';
+import type { AccountReportMessage, Balance, CounterpartyAccount, EntryTransaction, ReportEntry } from '../../formats/camt/report-model.ts';
 import { writeResolution } from '../../formats/camt/cancellation.ts';
 import { formatOre } from '../../formats/money.ts';
 import { withStockholmOffset } from '../../formats/stockholm.ts';
@@ -69,15 +69,30 @@ export function pain002For(
   return writePain002(doc);
 }
 
+/** A Swedish bank's way of naming an account in camt: IBAN, or bankgiro / plusgiro / BBAN with its scheme. */
+function counterpartyAccount(account: NonNullable<Entry['counterpartyAccount']>): CounterpartyAccount {
+  switch (account.kind) {
+    case 'iban': return { iban: account.account };
+    case 'bankgiro': return { other: account.account.replace(/\D/g, ''), scheme: { proprietary: 'BGNR' } };
+    case 'plusgiro': return { other: account.account.replace(/\D/g, ''), scheme: { proprietary: 'PGNR' } };
+    case 'account': return { other: account.account.replace(/\D/g, ''), scheme: { code: 'BBAN' } };
+  }
+}
+
 function entryTransaction(entry: Entry): EntryTransaction {
   const tx: EntryTransaction = { unstructuredRemittance: [], amountOre: entry.amountOre, currency: 'SEK', creditDebit: entry.creditDebit };
   if (entry.messageId !== undefined) tx.messageId = entry.messageId;
   if (entry.paymentId !== undefined || entry.incomingId !== undefined) tx.accountServicerReference = entry.paymentId ?? entry.incomingId;
   if (entry.paymentInformationId !== undefined) tx.paymentInformationId = entry.paymentInformationId;
+  if (entry.instructionId !== undefined) tx.instructionId = entry.instructionId;
   tx.endToEndId = entry.endToEndId ?? 'NOTPROVIDED';
   if (entry.counterpartyName !== undefined) {
     if (entry.creditDebit === 'DBIT') tx.creditorName = entry.counterpartyName;
     else tx.debtorName = entry.counterpartyName;
+  }
+  if (entry.counterpartyAccount !== undefined) {
+    if (entry.creditDebit === 'DBIT') tx.creditorAccount = counterpartyAccount(entry.counterpartyAccount);
+    else tx.debtorAccount = counterpartyAccount(entry.counterpartyAccount);
   }
   if (entry.reference?.type === 'ocr') {
     tx.creditorReferenceType = 'SCOR';
@@ -126,6 +141,8 @@ export function statementFor(
   openingOre: number,
   entries: Entry[],
   reservedOre: number,
+  /** ElctrncSeqNb: the account's running statement number (camt.053); none on an intraday report. */
+  sequence?: number,
 ): string {
   const closing = entries.reduce((sum, e) => sum + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), openingOre);
   const balances: Balance[] = [
@@ -139,7 +156,7 @@ export function statementFor(
     creationDateTime: withStockholmOffset(now),
     reports: [{
       id: messageId,
-      electronicSequenceNumber: String(Number(date.replace(/-/g, '')) % 100000),
+      ...(sequence === undefined ? {} : { electronicSequenceNumber: String(sequence) }),
       creationDateTime: withStockholmOffset(now),
       fromDateTime: withStockholmOffset(`${date}T00:00:00`),
       toDateTime: withStockholmOffset(family === 'camt.053' ? `${date}T23:59:59` : now),

@@ -77,12 +77,28 @@ export function emptyState(core: SandboxCore, lastStatementDate: string): Sandbo
   };
 }
 
+/**
+ * The one MsgId-reservation rule (README "Duplicate files"): a file reserves its MsgId and its
+ * bytes once validation has accepted at least one of its payments, whatever happens to them
+ * later. A file rejected as a whole, or every payment of which was rejected, reserves
+ * nothing — it may be corrected and sent again under the same MsgId.
+ */
+export function reservesMessageId(file: PaymentFile): boolean {
+  return file.payments.some((p) => p.history.some((h) => h.status === 'AWAITING_SIGNATURE'));
+}
+
+/** Records a file's MsgId and bytes for the duplicate-file control, when the rule says it reserves them. */
+export function reserveIdentity(state: SandboxState, file: PaymentFile): void {
+  if (!reservesMessageId(file)) return;
+  if (file.messageId && !state.byMessageId.has(file.messageId)) state.byMessageId.set(file.messageId, file.id);
+  if (!state.bySha.has(file.sha256)) state.bySha.set(file.sha256, file.id);
+}
+
 /** Adds a file and its payments to the state's indexes (submission and loading). */
 export function indexFile(state: SandboxState, file: PaymentFile): void {
   state.files.set(file.id, file);
   for (const key of file.idempotencyKeys) state.byIdempotencyKey.set(key, file.id);
-  if (file.messageId && !state.byMessageId.has(file.messageId) && file.status !== 'REJECTED') state.byMessageId.set(file.messageId, file.id);
-  if (!state.bySha.has(file.sha256)) state.bySha.set(file.sha256, file.id);
+  reserveIdentity(state, file);
   for (const p of file.payments) state.payments.set(p.id, p);
 }
 

@@ -18,7 +18,9 @@ export function endOfDay(state: SandboxState, day: string, dirty: Dirty): void {
   for (const account of core.accounts) {
     const entries = days.flatMap((d) => (state.days.get(d)?.entries ?? []).filter((e) => e.accountId === account.id));
     const net = entries.reduce((s, e) => s + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), 0);
-    const body = statementFor(profile, 'camt.053', core, account, `${profile.id.toUpperCase().slice(0, 4)}-053-${day}-${account.id}`, core.now, day, account.bookedOre - net, entries, reservedOre(state, account.id));
+    // A running number per account: software that checks the sequence sees no gap over weekends.
+    account.statementSequence = (account.statementSequence ?? 0) + 1;
+    const body = statementFor(profile, 'camt.053', core, account, `${profile.id.toUpperCase().slice(0, 4)}-053-${day}-${account.id}`, core.now, day, account.bookedOre - net, entries, reservedOre(state, account.id), account.statementSequence);
     addReport(state, 'camt.053', `camt.053.001.${profile.camtVersion}`, body, { accountId: account.id }, dirty);
   }
   const incoming = days.flatMap((d) => state.days.get(d)?.incoming ?? []);

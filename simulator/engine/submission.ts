@@ -13,7 +13,7 @@ import { intake } from './intake.ts';
 import { reportStatus } from './mailbox.ts';
 import type { FileStatus, Payment, PaymentFile, SandboxAccount, StatusReason } from './model.ts';
 import { flush, saveFile, saveRaw } from './persistence.ts';
-import { dateOf, digitsOnly, pad, profileOf, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
+import { dateOf, digitsOnly, pad, profileOf, reserveIdentity, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
 import { setFileStatus, setPaymentStatus } from './transitions.ts';
 
 export interface SubmitResult {
@@ -48,18 +48,9 @@ export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: U
       return ok({ fileId: existing.id, status: existing.status, idempotencyHit: true });
     }
   }
+  // Identical bytes under a new key (or none) are a new upload: the duplicate-file control in
+  // validation rejects it DUPL, as a bank does. Only the same key answers the original.
   const messageId = sniffMessageId(bytes);
-  const sameBytes = state.bySha.get(digest);
-  const sameFile = sameBytes === undefined ? undefined : state.files.get(sameBytes);
-  if (sameFile && (messageId === undefined || sameFile.messageId === messageId || sameFile.status === 'RECEIVED')) {
-    if (options.idempotencyKey !== undefined) {
-      // The key now names that file too: the same key with other bytes must conflict.
-      sameFile.idempotencyKeys.push(options.idempotencyKey);
-      state.byIdempotencyKey.set(options.idempotencyKey, sameFile.id);
-      await saveFile(deps.store, state, sameFile);
-    }
-    return ok({ fileId: sameFile.id, status: sameFile.status, idempotencyHit: true });
-  }
   const core = state.core;
   core.counters.file++;
   const file: PaymentFile = {
@@ -80,7 +71,6 @@ export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: U
   await saveRaw(deps.store, state, file.id, bytes);
   state.files.set(file.id, file);
   if (options.idempotencyKey !== undefined) state.byIdempotencyKey.set(options.idempotencyKey, file.id);
-  state.bySha.set(digest, file.id);
   state.queue.push({ kind: 'validate', fileId: file.id, bytes });
   const dirty: Dirty = new Set([`file:${file.id}`]);
   emit(state, 'payment_file.status_changed', { fileId: file.id, status: 'RECEIVED' }, dirty);
@@ -107,8 +97,13 @@ export function validateFile(state: SandboxState, fileId: string, bytes: Uint8Ar
   if (result.format === 'lb') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;
   else file.messageId = result.messageId;
   const fileReasons = [...result.fileRejections];
+  // The duplicate-file control (one rule, see reservesMessageId): identical bytes, or the same
+  // MsgId, as a file the bank has already accepted.
+  const sameBytes = state.bySha.get(file.sha256);
   const duplicateOf = state.byMessageId.get(file.messageId);
-  if (file.messageId && duplicateOf !== undefined && duplicateOf !== file.id) {
+  if (sameBytes !== undefined && sameBytes !== file.id) {
+    fileReasons.unshift({ code: 'DUPL', message: `the same file was already received (${sameBytes})` });
+  } else if (file.messageId && duplicateOf !== undefined && duplicateOf !== file.id) {
     fileReasons.unshift({ code: 'DUPL', message: `message id ${file.messageId} was already received (${duplicateOf}) with different content` });
   }
   const today = dateOf(core.now);
@@ -160,9 +155,9 @@ export function validateFile(state: SandboxState, fileId: string, bytes: Uint8Ar
     reportStatus(state, file, 'RJCT', fileReasons.slice(0, 10), [], dirty);
     return;
   }
-  if (file.messageId) state.byMessageId.set(file.messageId, file.id);
   const accepted = file.payments.filter((p) => p.status !== 'REJECTED');
   for (const p of accepted) setPaymentStatus(state, p, 'AWAITING_SIGNATURE', dirty, undefined, false);
+  reserveIdentity(state, file);
   const status = accepted.length === 0 ? 'REJECTED' : accepted.length < file.payments.length ? 'PARTIALLY_ACCEPTED' : 'AWAITING_SIGNATURE';
   if (accepted.length === 0) file.reasons = [{ code: 'NARR', message: 'every payment in the file was rejected' }];
   setFileStatus(state, file, status, dirty);

@@ -63,5 +63,6 @@ describe('sandbank client (the real CLI)', () => {
     const wrong = await sandbankAsync(['client', ...data, 'send', '--sign', '--code', '000000']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/error: (no invoices to send|wrong verification code|that verification code)/);
-  }, 60_000);
+    // Some twenty CLI processes: minutes on a loaded 2-core machine.
+  }, 240_000);
 });

@@ -83,6 +83,8 @@ function compareEntries(f: FlowResult, statement: Awaited<ReturnType<typeof pars
     expect(ore(detail?.amountDetails.transactionAmount.value ?? ''), `${tx.reference} TxAmt`).toBe(entry.amountOre);
     expect(detail?.references.endToEndId).toBe(entry.endToEndId ?? 'NOTPROVIDED');
     expect(detail?.references.accountServicerReference).toBe(entry.paymentId ?? entry.incomingId);
+    const payment = f.payments.find((p) => p.paymentId === entry.paymentId);
+    if (payment?.creditor.kind === 'iban') expect(detail?.relatedParties?.creditorAccount?.iban).toBe(payment.creditor.account);
     if (entry.reference?.type === 'ocr') expect(detail?.remittanceInformation?.structured.creditorReferenceInformation).toEqual({ type: 'SCOR', reference: entry.reference.value });
   }
   return statement.transactions.length;
@@ -160,6 +162,23 @@ describe.each(['swedbank', 'sparbanken'] as const)('%s: every report of a realis
         return (b.creditDebitIndicator === 'DBIT' ? -1 : 1) * ore(b.amount.value);
       };
       const day = report.createdAt.slice(0, 10);
+      const generic = xml.parse(report.text).Document.BkToCstmrStmt.Stmt;
+      // A running number per account, whatever the calendar gap (Friday 13th → Monday 16th).
+      expect(generic.ElctrncSeqNb).toBe(String(statements.indexOf(report) + 1));
+      for (const ntry of generic.Ntry ?? []) {
+        const tx = ntry.NtryDtls.TxDtls[0];
+        const entry = engineEntry(f, ntry.NtryRef);
+        const payment = f.payments.find((p) => p.paymentId === entry.paymentId);
+        const incoming = f.incoming.find((p) => p.incomingPaymentId === entry.incomingId);
+        if (payment) {
+          expect(tx.Refs.InstrId).toBe(payment.instructionId);
+          const account = tx.RltdPties.CdtrAcct.Id;
+          if (payment.creditor.kind === 'iban') expect(account.IBAN).toBe(payment.creditor.account);
+          else expect([account.Othr.Id, account.Othr.SchmeNm.Prtry]).toEqual([payment.creditor.account, 'BGNR']);
+        } else if (incoming) {
+          expect([tx.RltdPties.DbtrAcct.Id.Othr.Id, tx.RltdPties.DbtrAcct.Id.Othr.SchmeNm.Prtry]).toEqual([incoming.payerBankgiro, 'BGNR']);
+        } else throw new Error(`entry ${ntry.NtryRef} is neither a payment nor an incoming payment`);
+      }
       const net = f.entries.filter((e) => e.bookingDate === day).reduce((sum, e) => sum + (e.creditDebit === 'CRDT' ? e.amountOre : -e.amountOre), 0);
       expect(balance('CLBD') - balance('OPBD'), day).toBe(net);
       if (previousClosing !== undefined) expect(balance('OPBD')).toBe(previousClosing);
@@ -169,6 +188,7 @@ describe.each(['swedbank', 'sparbanken'] as const)('%s: every report of a realis
         const iso = CashManagementEndOfDayReport.fromXML(report.text);
         const [isoStatement] = iso.statements;
         expect(isoStatement?.agent).toEqual({ bic: 'SWEDSESS' });
+        expect(String(isoStatement?.electronicSequenceNumber)).toBe(String(statements.indexOf(report) + 1));
         expect(iso.creationDate.getTime()).toBe(stockholmInstant(report.createdAt));
         expect(isoStatement?.balances.find((b) => b.type === 'CLBD')?.amount).toBeCloseTo(Math.abs(balance('CLBD')), 6);
         for (const entry of iso.entries) {
@@ -176,6 +196,10 @@ describe.each(['swedbank', 'sparbanken'] as const)('%s: every report of a realis
           expect(Math.round(entry.amount)).toBe(engine.amountOre);
           const [tx] = entry.transactions;
           expect(tx?.accountServicerReferenceId).toBe(engine.paymentId ?? engine.incomingId);
+          const payment = f.payments.find((p) => p.paymentId === engine.paymentId);
+          const incoming = f.incoming.find((p) => p.incomingPaymentId === engine.incomingId);
+          if (payment) expect(tx?.creditor?.account).toEqual(payment.creditor.kind === 'iban' ? { iban: payment.creditor.account } : { accountNumber: payment.creditor.account });
+          if (incoming) expect(tx?.debtor?.account).toEqual({ accountNumber: incoming.payerBankgiro });
           if (engine.reference?.type === 'message') expect(tx?.remittanceInformation).toBe(engine.reference.value);
         }
       }

@@ -169,26 +169,55 @@ export function apiSuite(target: Target): void {
       expect(parsePain002(raw.text).value?.original).toMatchObject({ groupStatus: 'RJCT', reasons: [{ code: 'FF01' }] });
     });
 
-    it('the same MsgId with different bytes is rejected DUPL; same bytes answer the original file', async () => {
+    it('duplicate-file control: the same MsgId with other bytes, or identical bytes under a new Idempotency-Key, is rejected DUPL; the same key with the same bytes answers the original', async () => {
       const s = await createSandbox(target, 'swedbank');
       const core = sender(s);
       const first = pain001For(core, [{ amountOre: 100, date: '2026-03-16' }], { messageId: 'DUP-1' });
       const second = pain001For(core, [{ amountOre: 200, date: '2026-03-16' }], { messageId: 'DUP-1' });
-      const a = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: first, headers: { 'content-type': 'application/xml' } });
-      await call(target, 'GET', `/v1/swedbank/payment-files/${a.json.fileId}`, { key: s.apiKey });
-      const same = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: first, headers: { 'content-type': 'application/xml' } });
-      expect(same.json.fileId).toBe(a.json.fileId);
-      expect(same.headers.get('idempotency-hit')).toBe('true');
-      const b = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: second, headers: { 'content-type': 'application/xml' } });
-      expect(b.json.fileId).not.toBe(a.json.fileId);
-      const file = await call(target, 'GET', `/v1/swedbank/payment-files/${b.json.fileId}`, { key: s.apiKey });
-      expect(file.json).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'DUPL' }] });
-      const reused = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: second, headers: { 'content-type': 'application/xml', 'idempotency-key': 'k' } });
-      await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: first, headers: { 'content-type': 'application/xml', 'idempotency-key': 'k2' } });
-      const conflict = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body: first, headers: { 'content-type': 'application/xml', 'idempotency-key': 'k' } });
-      expect(reused.status).toBe(202);
+      const upload = (body: string, key?: string) => call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body, headers: { 'content-type': 'application/xml', ...(key === undefined ? {} : { 'idempotency-key': key }) } });
+      const fileOf = async (fileId: string) => (await call(target, 'GET', `/v1/swedbank/payment-files/${fileId}`, { key: s.apiKey })).json;
+      const a = await upload(first, 'k1');
+      expect((await fileOf(a.json.fileId)).status).toBe('AWAITING_SIGNATURE');
+      // The key is what makes a retry a retry: same key, same bytes → the original answer.
+      const retry = await upload(first, 'k1');
+      expect(retry.json.fileId).toBe(a.json.fileId);
+      expect(retry.headers.get('idempotency-hit')).toBe('true');
+      // Identical bytes under a new key, or with none, are a second file: the bank rejects it DUPL.
+      for (const key of ['k2', undefined]) {
+        const again = await upload(first, key);
+        expect(again.status).toBe(202);
+        expect(again.json.fileId).not.toBe(a.json.fileId);
+        expect(again.headers.get('idempotency-hit')).toBeNull();
+        expect(await fileOf(again.json.fileId)).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'DUPL' }] });
+      }
+      const b = await upload(second);
+      expect(await fileOf(b.json.fileId)).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'DUPL' }] });
+      const reports = await call(target, 'GET', '/v1/swedbank/reports?type=pain.002', { key: s.apiKey });
+      const last = reports.json.reports.at(-1);
+      expect(parsePain002((await call(target, 'GET', `/v1/swedbank/reports/${last.reportId}`, { key: s.apiKey })).text).value?.original).toMatchObject({ groupStatus: 'RJCT', reasons: [{ code: 'DUPL' }] });
+      const conflict = await upload(second, 'k1');
       expect(conflict.status).toBe(422);
       expect(conflict.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('one MsgId rule: a file rejected as a whole, or every payment of which was rejected, reserves nothing; a corrected file may reuse its MsgId', async () => {
+      const s = await createSandbox(target, 'swedbank');
+      const core = sender(s);
+      const upload = (body: string) => call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body, headers: { 'content-type': 'application/xml' } });
+      const fileOf = async (fileId: string) => (await call(target, 'GET', `/v1/swedbank/payment-files/${fileId}`, { key: s.apiKey })).json;
+      // Every payment rejected (wrong bankgiro check digit): the file is REJECTED, its MsgId free.
+      const allRejected = await upload(pain001For(core, [{ amountOre: 100, date: '2026-03-16', bankgiro: '50501056' }], { messageId: 'RULE-1' }));
+      expect((await fileOf(allRejected.json.fileId)).status).toBe('REJECTED');
+      const corrected = await upload(pain001For(core, [{ amountOre: 100, date: '2026-03-16' }], { messageId: 'RULE-1' }));
+      expect((await fileOf(corrected.json.fileId)).status).toBe('AWAITING_SIGNATURE');
+      // Rejected as a whole (not XML at all after the header): likewise free.
+      const broken = await upload(pain001For(core, [{ amountOre: 300, date: '2026-03-16' }], { messageId: 'RULE-2' }).replace('</Document>', ''));
+      expect((await fileOf(broken.json.fileId)).reasons[0].code).toBe('FF01');
+      const fixed = await upload(pain001For(core, [{ amountOre: 300, date: '2026-03-16' }], { messageId: 'RULE-2' }));
+      expect((await fileOf(fixed.json.fileId)).status).toBe('AWAITING_SIGNATURE');
+      // Once accepted, the MsgId is taken.
+      const reuse = await upload(pain001For(core, [{ amountOre: 400, date: '2026-03-16' }], { messageId: 'RULE-1' }));
+      expect((await fileOf(reuse.json.fileId)).reasons[0].code).toBe('DUPL');
     });
 
     it('signing twice is 409; signing a rejected file is 409; clock backwards is 409', async () => {
