@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The package ships TypeScript sources; tsx compiles them on load so `npx sandbank` works
-// without a build step.
-import { register } from 'tsx/esm/api';
+// In a checkout (the TypeScript sources beside this file) tsx runs the sources, so the
+// development loop needs no build; the published package ships only the compiled dist/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../cli/main.ts');
+const source = new URL('../cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli/main.js');
+}

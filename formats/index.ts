@@ -11,3 +11,4 @@ export * from './sie/index.ts';
 export * from './detect.ts';
 export * from './calendar.ts';
 export * from './stockholm.ts';
+export * from './sample-files.ts';

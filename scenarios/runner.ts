@@ -171,7 +171,9 @@ export async function runScenario(target: Target, definition: Scenario, bank: Ba
 
 export async function loadCatalog(pattern?: string): Promise<Scenario[]> {
   const regex = pattern ? new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`) : undefined;
-  const files = readdirSync(CATALOG_DIR).filter((f) => f.endsWith('.scenario.ts') && (!regex || regex.test(f) || regex.test(f.replace(/\.scenario\.ts$/, '')))).sort();
+  // .ts in the sources, .js in the published build.
+  const scenarioFile = /\.scenario\.[jt]s$/;
+  const files = readdirSync(CATALOG_DIR).filter((f) => scenarioFile.test(f) && (!regex || regex.test(f) || regex.test(f.replace(scenarioFile, '')))).sort();
   const scenarios: Scenario[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(`${CATALOG_DIR}${file}`).href)) as { default: Scenario };

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateFile } from '../../formats/detect.ts';
+import { createRandom } from '../../formats/random.ts';
+import { startSimulator, type Simulator } from '../../simulator/app.ts';
+import { sandbank, sandbankAsync } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sandbank-sample-'));
+let simulator: Simulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ random: createRandom(9) });
+});
+afterAll(async () => {
+  await simulator?.close();
+});
+
+describe('sandbank sample (the real CLI)', () => {
+  it.each(['pain001', 'lb'])('%s without a sandbox: a valid file for a fictional company', (kind) => {
+    const out = join(dir, `offline.${kind}`);
+    const run = sandbank(['sample', kind, '--payments', '4', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/4 payment\(s\) on 2026-03-18 for a fictional company/);
+    const result = validateFile(readFileSync(out));
+    expect(result.ok).toBe(true);
+    expect(result.summary.payments).toBe(4);
+  });
+
+  it.each([
+    ['pain001', 'bankgiro', 'BANKGIRO_INVALID'],
+    ['pain001', 'ocr', 'OCR_INVALID'],
+    ['pain001', 'control-sum', 'CTRL_SUM_MISMATCH'],
+    ['lb', 'control-sum', undefined],
+  ] as const)('%s --invalid %s is reported by validate', (kind, mistake, code) => {
+    const out = join(dir, `${mistake}.${kind}`);
+    expect(sandbank(['sample', kind, '--invalid', mistake, '--out', out]).code).toBe(0);
+    const result = validateFile(readFileSync(out));
+    expect(result.ok).toBe(false);
+    if (code) expect(result.issues.map((i) => i.code)).toContain(code);
+  });
+
+  it('for a sandbox on a running server: its account and clock, accepted by the bank as written; --invalid debtor-account is rejected AC02', async () => {
+    const created = await simulator.engine.createSandbox({ bank: 'sparbanken', start: '2026-05-04T10:00:00' });
+    if (!created.ok) throw new Error(created.message);
+    const core = created.value;
+    const upload = async (file: string) => {
+      const res = await fetch(`${simulator.url}/v1/sparbanken/payment-files`, { method: 'POST', headers: { authorization: `Bearer ${core.apiKey}`, 'content-type': 'application/octet-stream' }, body: readFileSync(file) });
+      const { fileId } = (await res.json()) as { fileId: string };
+      const view = await fetch(`${simulator.url}/v1/sparbanken/payment-files/${fileId}`, { headers: { authorization: `Bearer ${core.apiKey}` } });
+      return (await view.json()) as { payments: { status: string; requestedExecutionDate: string; reasons: { code: string }[] }[] };
+    };
+    for (const kind of ['pain001', 'lb']) {
+      const out = join(dir, `sandbox.${kind}`);
+      const run = await sandbankAsync(['sample', kind, '--base-url', simulator.url, '--sandbox', core.id, '--api-key', core.apiKey, '--payments', '2', '--out', out]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`for sandbox ${core.id}`);
+      const file = await upload(out);
+      expect(file.payments).toHaveLength(2);
+      for (const p of file.payments) {
+        expect(p.reasons).toEqual([]);
+        expect(p.requestedExecutionDate).toBe('2026-05-06');
+      }
+    }
+    const bad = join(dir, 'not-ours.xml');
+    expect((await sandbankAsync(['sample', 'pain001', '--base-url', simulator.url, '--sandbox', core.id, '--api-key', core.apiKey, '--invalid', 'debtor-account', '--out', bad])).code).toBe(0);
+    expect((await upload(bad)).payments[0]?.reasons[0]?.code).toBe('AC02');
+  });
+
+  it('a wrong API key is one line naming the request', async () => {
+    const run = await sandbankAsync(['sample', 'pain001', '--base-url', simulator.url, '--sandbox', 'sbx_nope', '--api-key', 'sk_test_wrong']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: GET http:\/\/127\.0\.0\.1:\d+\/sandboxes\/sbx_nope: .*\(check --api-key\)/);
+  });
+});
