@@ -31,3 +31,10 @@ section('scenarios: the whole catalogue in-process, both banks (target ≤ 15 s 
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
   console.log(`${perScenario.length} scenario runs: ${(median(times) / 1000).toFixed(2)} s wall (median of 3; target ≤ 15 s ${median(times) <= 15_000 ? 'met' : 'MISSED'}), median ${median(perScenario).toFixed(0)} ms per scenario`);
 }
+section('bureau (a): sync 10,000 invoices into an empty bureau program (real HTTP, append-only logs)');
+{
+  const { benchIncremental, benchSyncEmpty } = await import('./bureau.ts');
+  console.log(await benchSyncEmpty());
+  section('bureau (b): incremental sync of 100 changes on top of 100,000 vs into an empty program (target ≤ 1.5×)');
+  console.log(await benchIncremental());
+}
