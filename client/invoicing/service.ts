@@ -171,6 +171,8 @@ class CompanyBook {
   }
 }
 
+/** 0 − x, not −x: a credited 0 must stay 0, not −0 (which JSON turns back into 0). */
+const neg = (n: number) => 0 - n;
 const pad = (n: number) => String(n).padStart(6, '0');
 
 function page<T>(all: T[], pageNumber: number, limit: number): Page<T> {
@@ -417,9 +419,9 @@ export class InvoicingService {
       const number = book.settings.nextInvoiceNumber;
       const credit: Invoice = {
         ...original, id: `inv_${pad(book.invoices.size + 1)}`, version: 1, number, kind: 'credit', creditOf: original.number, invoiceDate, dueDate: invoiceDate,
-        lines: original.lines.map((l) => ({ ...l, quantity: -l.quantity, netOre: -l.netOre })),
-        vat: original.vat.map((g) => ({ rate: g.rate, baseOre: -g.baseOre, vatOre: -g.vatOre })),
-        netOre: -original.netOre, vatOre: -original.vatOre, roundingOre: -original.roundingOre, totalOre: -original.totalOre, ocr: generateOcr(String(number)),
+        lines: original.lines.map((l) => ({ ...l, quantity: neg(l.quantity), netOre: neg(l.netOre) })),
+        vat: original.vat.map((g) => ({ rate: g.rate, baseOre: neg(g.baseOre), vatOre: neg(g.vatOre) })),
+        netOre: neg(original.netOre), vatOre: neg(original.vatOre), roundingOre: neg(original.roundingOre), totalOre: neg(original.totalOre), ocr: generateOcr(String(number)),
       };
       return ok({ value: credit, changes: [invoiceChange(credit), settingsChange(book.settings, number + 1)] });
     });
