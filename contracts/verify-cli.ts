@@ -144,6 +144,7 @@ export function registerContracts(program: Command): void {
   contracts.command('verify').description("run the committed pacts against a bank's API (Pact's verifier)")
     .requiredOption('--provider-base-url <url>', 'the bank API base URL')
     .option('--bank <bank>', 'swedbank or sparbanken', 'swedbank')
+    .option('--provider <provider>', 'bank, or invoicing (the bureau\'s contract with an invoicing program)', 'bank')
     .option('--state-change-url <url>', 'provider-state endpoint (default: the simulator\'s /sandboxes/provider-states)')
     .option('--token <token>', 'bearer token sent instead of the contract API key')
     .option('--junit <file>', 'write a JUnit XML report')
@@ -152,8 +153,8 @@ export function registerContracts(program: Command): void {
     .option('--broker-token <token>', 'Pact Broker token (default: PACT_BROKER_TOKEN)')
     .option('--provider-version <version>', 'provider version for published results')
     .option('--provider-branch <branch>')
-    .action(async (options: VerifyCliOptions) => {
-      process.exitCode = await runVerify(options);
+    .action(async (options: VerifyCliOptions & { provider?: string }) => {
+      process.exitCode = options.provider === 'invoicing' ? await (await import('./bureau/verify-cli.ts')).runVerifyInvoicing(options) : await runVerify(options);
     });
   contracts.command('publish').description('publish the pacts to a Pact Broker (PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN)')
     .requiredOption('--consumer-version <version>', 'e.g. the git commit')

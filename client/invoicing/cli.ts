@@ -99,13 +99,15 @@ export function registerInvoicing(program: Command): void {
     .option('--rate-limit <n/window>', 'requests per key and window, e.g. 25/5s; "off" for none', '25/5s')
     .option('--retain-changes <n>', 'feed entries retained per collaboration (older cursors get 410)')
     .option('--next-invoice-number <n>', 'the first invoice number of the ready-made company', '1001')
-    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string }) => {
+    .option('--contract-states', "serve the bureau contract's provider states (needs --memory: a state replaces all data)")
+    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string; contractStates?: boolean }) => {
+      if (o.contractStates && !o.memory) throw new CliError('--contract-states replaces the data on every provider state: use it with --memory');
       const limit = parseRateLimit(o.rateLimit);
       if (limit === 'invalid') throw new CliError(`--rate-limit "${o.rateLimit}": give requests/window like 25/5s or 100/500ms, or "off"`);
       const { runInvoicingStart } = await import('./main.ts');
       await runInvoicingStart({
         port: o.port, data: o.data, rateLimit: limit, nextInvoiceNumber: Number(o.nextInvoiceNumber),
-        ...(o.memory ? { memory: true } : {}), ...(o.retainChanges ? { retainChanges: Number(o.retainChanges) } : {}),
+        ...(o.memory ? { memory: true } : {}), ...(o.contractStates ? { contractStates: true } : {}), ...(o.retainChanges ? { retainChanges: Number(o.retainChanges) } : {}),
       });
       // The server runs until Ctrl+C / SIGTERM (handled in main.ts).
       await new Promise<never>(() => undefined);

@@ -18,6 +18,8 @@ export interface InvoicingStartOptions {
   rateLimit?: RateLimit | undefined;
   retainChanges?: number;
   nextInvoiceNumber?: number;
+  /** Mount the contracts' provider-state endpoint (it replaces the data: only with --memory). */
+  contractStates?: boolean;
   quiet?: boolean;
 }
 
@@ -59,6 +61,7 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
     port: options.port,
     rateLimit: options.rateLimit,
     ...(options.retainChanges !== undefined ? { retainChanges: options.retainChanges } : {}),
+    ...(options.contractStates ? { extraRoutes: (await import('../../contracts/bureau/states.ts')).invoicingProviderStateRoutes() } : {}),
   });
   if (app.service.collaborations.length === 0) {
     await app.service.createCollaboration({ companyName: 'Kundföretaget AB', organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001 });
@@ -66,6 +69,7 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
   if (!options.quiet) {
     console.log(`sandbank invoicing is running at ${app.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
     console.log(`  API reference      ${app.url}/docs   OpenAPI ${app.url}/openapi.json`);
+    if (options.contractStates) console.log(`  provider states    ${app.url}/setup/provider-states (sandbank contracts verify --provider invoicing --provider-base-url ${app.url})`);
     console.log(`  rate limit         ${options.rateLimit ? `${options.rateLimit.requests} requests per ${options.rateLimit.windowMs / 1000} s per key` : 'off'}`);
     for (const c of app.service.collaborations) {
       const company = app.service.companies.find((x) => x.id === c.companyId);

@@ -60,4 +60,18 @@ describe('sandbank invoicing / bureau CLI', () => {
     const wrong = await sandbankAsync(['invoicing', 'customers'], { env: { ...env, SANDBANK_INVOICING_KEY: 'nope' } });
     expect(wrong.stderr.trim()).toMatch(/^error: .*\(UNAUTHORIZED\)$/);
   }, 60_000);
+
+  it('sandbank contracts verify --provider invoicing verifies the bureau pact against a running service', async () => {
+    const states = await startInvoicingChild(tempDir('cli-contract'), 0, ['--memory', '--contract-states']);
+    try {
+      const r = await sandbankAsync(['contracts', 'verify', '--provider', 'invoicing', '--provider-base-url', states.url]);
+      expect(r.stdout).toContain('✔ all 10 interactions verified');
+      expect(r.code).toBe(0);
+    } finally {
+      await killed(states.child);
+    }
+    const refused = await sandbankAsync(['invoicing', 'start', '--contract-states', '--port', '0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('use it with --memory');
+  }, 60_000);
 });
