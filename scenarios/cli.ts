@@ -13,6 +13,7 @@ interface RunCliOptions {
   parallel: string;
   seed?: string;
   target: string;
+  invoicingTarget?: string;
   junit?: string;
   report?: string;
 }
@@ -32,6 +33,7 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
   out(`Running ${scenarios.length} scenario file(s) against ${options.target === 'inprocess' ? 'the in-process bank' : options.target}${seed === undefined ? '' : ` with seed ${seed}`}`);
   const { results, ms } = await runAll({
     scenarios, banks, parallel: Number(options.parallel) || 4, target: options.target,
+    ...(options.invoicingTarget ? { invoicingTarget: options.invoicingTarget } : {}),
     ...(options.tag?.length ? { tags: options.tag } : {}),
     ...(seed === undefined ? {} : { seed }),
     onResult: (r, done, total) => out(`[${String(done).padStart(String(total).length)}/${total}] ${r.passed ? '✔' : '✘'} ${r.bank.padEnd(10)} ${r.name} (${r.ms.toFixed(0)} ms)${r.passed ? '' : `\n      ${r.error}\n      seed ${r.seed}, sandbox ${r.sandboxId}`}`),
@@ -56,6 +58,7 @@ export function registerScenarios(program: Command): void {
     .option('--parallel <n>', 'scenarios at a time', '4')
     .option('--seed <seed>', 'seed for every scenario (default: each scenario\'s own)')
     .option('--target <target>', 'inprocess or the base URL of a running server', 'inprocess')
+    .option('--invoicing-target <url>', 'a running invoicing program for the bureau scenarios (default: one in-process)')
     .option('--junit <file>', 'write JUnit XML')
     .option('--report <file>', 'write a Markdown report with step timings')
     .action(async (pattern: string | undefined, options: RunCliOptions) => {

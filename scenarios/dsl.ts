@@ -42,6 +42,8 @@ export interface TargetDriver {
   deleteInInternetBank(sandbox: SandboxInfo, paymentId: string): Promise<void>;
   /** Where webhooks for this run are received. */
   webhookUrl: string;
+  /** The invoicing program the bureau steps use (in-process, or --invoicing-target). */
+  invoicingUrl?: string;
   receivedWebhooks(sandboxId: string): { type: string; data: Record<string, unknown> }[];
 }
 

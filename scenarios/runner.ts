@@ -18,6 +18,8 @@ import { WebhookDispatcher } from '../simulator/http/webhooks.ts';
 import { MemoryStore } from '../simulator/store/memory.ts';
 import { ore, ScenarioFailure, type SandboxInfo, type Scenario, type ScenarioContext, type TargetDriver } from './dsl.ts';
 import { deletePaymentInInternetBank, signInInternetBank } from './internetbank.ts';
+import { fixedClock, seededKeys, startInvoicing } from '../client/invoicing/app.ts';
+import { MemoryInvoicingStore } from '../client/invoicing/store.ts';
 
 export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));
 
@@ -69,8 +71,16 @@ async function webhookReceiver(): Promise<{ url: string; server: Server; receive
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, server, received };
 }
 
+/** The invoicing program for bureau steps: a running one, or one started here on a free port. */
+async function invoicingFor(invoicingTarget: string | undefined, seed: number): Promise<{ url: string; close(): Promise<void> }> {
+  if (invoicingTarget) return { url: invoicingTarget.replace(/\/$/, ''), close: async () => undefined };
+  const app = await startInvoicing({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(seed) });
+  return app;
+}
+
 /** The in-process bank: the engine behind msw handlers, with a webhook dispatcher. */
-export async function inProcessTarget(seed: number): Promise<Target> {
+export async function inProcessTarget(seed: number, invoicingTarget?: string): Promise<Target> {
+  const invoicing = await invoicingFor(invoicingTarget, seed);
   const receiver = await webhookReceiver();
   let dispatcher: WebhookDispatcher | undefined;
   const engine = new Engine({ store: new MemoryStore(), random: createRandom(seed), defaultStart: () => '2026-03-02T08:00:00', onEvents: (id) => dispatcher?.kick(id) });
@@ -83,6 +93,7 @@ export async function inProcessTarget(seed: number): Promise<Target> {
   return {
     baseUrl,
     webhookUrl: receiver.url,
+    invoicingUrl: invoicing.url,
     receivedWebhooks: (id) => receiver.received.get(id) ?? [],
     // In-process there are no internet-bank pages: the same engine calls their buttons make.
     async signInInternetBank(sandbox, fileId) {
@@ -99,13 +110,15 @@ export async function inProcessTarget(seed: number): Promise<Target> {
       hooks.stop();
       msw.close();
       receiver.server.close();
+      await invoicing.close();
     },
   };
 }
 
 /** A running sandbank server (e.g. `sandbank start`) at baseUrl. */
-export async function httpTarget(baseUrl: string): Promise<Target> {
+export async function httpTarget(baseUrl: string, invoicingTarget?: string): Promise<Target> {
   const receiver = await webhookReceiver();
+  const invoicing = await invoicingFor(invoicingTarget, 1);
   const admin = (sandbox: SandboxInfo) => {
     const user = sandbox.internetBankUsers.find((u) => u.role === 'administrator');
     if (!user) throw new Error('no administrator');
@@ -114,11 +127,13 @@ export async function httpTarget(baseUrl: string): Promise<Target> {
   return {
     baseUrl: baseUrl.replace(/\/$/, ''),
     webhookUrl: receiver.url,
+    invoicingUrl: invoicing.url,
     receivedWebhooks: (id) => receiver.received.get(id) ?? [],
     signInInternetBank: (sandbox, fileId) => signInInternetBank(baseUrl, sandbox.bank, admin(sandbox), fileId),
     deleteInInternetBank: (sandbox, paymentId) => deletePaymentInInternetBank(baseUrl, sandbox.bank, admin(sandbox), paymentId),
     async close() {
       receiver.server.close();
+      await invoicing.close();
     },
   };
 }
@@ -189,6 +204,8 @@ export interface RunOptions {
   parallel?: number;
   seed?: number;
   target?: string;
+  /** A running invoicing program for the bureau steps (default: one in-process). */
+  invoicingTarget?: string;
   onResult?: (result: ScenarioResult, done: number, total: number) => void;
 }
 
@@ -196,7 +213,7 @@ export async function runAll(options: RunOptions): Promise<{ results: ScenarioRe
   const jobs = options.scenarios
     .filter((s) => !options.tags?.length || options.tags.some((t) => s.tags.includes(t)))
     .flatMap((s) => (s.banks ?? ['swedbank', 'sparbanken']).filter((b) => options.banks.includes(b)).map((bank) => ({ scenario: s, bank })));
-  const target = !options.target || options.target === 'inprocess' ? await inProcessTarget(options.seed ?? 1) : await httpTarget(options.target);
+  const target = !options.target || options.target === 'inprocess' ? await inProcessTarget(options.seed ?? 1, options.invoicingTarget) : await httpTarget(options.target, options.invoicingTarget);
   const started = performance.now();
   const results: ScenarioResult[] = new Array(jobs.length);
   let next = 0;

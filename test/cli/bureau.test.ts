@@ -61,6 +61,12 @@ describe('sandbank invoicing / bureau CLI', () => {
     expect(wrong.stderr.trim()).toMatch(/^error: .*\(UNAUTHORIZED\)$/);
   }, 60_000);
 
+  it('sandbank scenarios run --tag bureau --invoicing-target runs the bureau scenarios against a running service', async () => {
+    const r = await sandbankAsync(['scenarios', 'run', 'b0*', '--tag', 'bureau', '--bank', 'swedbank', '--invoicing-target', service.url]);
+    expect(r.stdout).toMatch(/7 passed, 0 failed/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
   it('sandbank contracts verify --provider invoicing verifies the bureau pact against a running service', async () => {
     const states = await startInvoicingChild(tempDir('cli-contract'), 0, ['--memory', '--contract-states']);
     try {

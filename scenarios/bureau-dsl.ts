@@ -1,0 +1,223 @@
+/**
+ * Bureau-collaboration steps for scenarios: the customer works in the invoicing program (over
+ * its HTTP API), the bureau's program syncs, books and answers. Steps plug into the same
+ * runner as the bank steps; each scenario gets its own collaboration in the invoicing service
+ * the runner started (or the one at --invoicing-target).
+ *
+ *   steps: [
+ *     bureau.given.collaboration({ nextInvoiceNumber: 1001 }),
+ *     bureau.given.customer('Acme', { name: 'Acme AB' }),
+ *     bureau.when.invoice('F1', { customer: 'Acme', lines: [{ text: 'Konsult', qty: 2, price: '950,00', vat: 25 }] }),
+ *     bureau.when.sync(),
+ *     bureau.then.ledger({ '1510': '2 375,00', '3001': '-1 900,00', '2611': '-475,00' }),
+ *   ]
+ */
+import { MemoryRecordLog } from '../client/append-log.ts';
+import { BureauProgram, type BureauRecord, type SyncResult } from '../client/bureau/program.ts';
+import { formatOreSwedish } from '../formats/money.ts';
+import { ore, ScenarioFailure, type ScenarioContext, type Step } from './dsl.ts';
+
+interface BureauWorld {
+  url: string;
+  companyKey: string;
+  collaborationId: string;
+  log: MemoryRecordLog<BureauRecord>;
+  program: BureauProgram;
+  labels: Map<string, string>;
+  lastSync?: SyncResult;
+}
+
+const worlds = new WeakMap<ScenarioContext, BureauWorld>();
+const kr = (o: number) => `${formatOreSwedish(o)} kr`;
+
+function world(ctx: ScenarioContext): BureauWorld {
+  const w = worlds.get(ctx);
+  if (!w) throw new Error('start the scenario with bureau.given.collaboration()');
+  return w;
+}
+
+function id(w: BureauWorld, label: string): string {
+  const found = w.labels.get(label);
+  if (!found) throw new Error(`no record labelled "${label}" in this scenario`);
+  return found;
+}
+
+function fail(ctx: ScenarioContext, what: string, expected: unknown, seen: unknown): never {
+  throw new ScenarioFailure(JSON.stringify(expected), JSON.stringify(seen), `${ctx.sandbox.sandboxId}, collaboration ${worlds.get(ctx)?.collaborationId ?? '?'}`, what);
+}
+
+function check(ctx: ScenarioContext, what: string, expected: unknown, seen: unknown): void {
+  if (JSON.stringify(expected) !== JSON.stringify(seen)) fail(ctx, what, expected, seen);
+}
+
+let keyCounter = 0;
+async function api(w: BureauWorld, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> & { items?: Record<string, unknown>[] }; etag: string | null }> {
+  const res = await fetch(`${w.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${w.companyKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method === 'POST' ? { 'idempotency-key': `scenario-${w.collaborationId}-${++keyCounter}` } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  const json = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> & { items?: Record<string, unknown>[] };
+  if (res.status >= 400) throw new Error(`invoicing ${method} ${path}: ${res.status} ${String(json['code'])} ${String(json['detail'])}`);
+  return { status: res.status, json, etag: res.headers.get('etag') };
+}
+
+const step = (kind: Step['kind'], text: string, run: (ctx: ScenarioContext, w: BureauWorld) => Promise<void>): Step => ({
+  kind, text, run: (ctx) => run(ctx, world(ctx)),
+});
+
+type Line = { article: string; qty: number } | { text: string; qty: number; price: string; vat: 25 | 12 | 6 | 0 };
+
+export const bureau = {
+  given: {
+    collaboration(options: { nextInvoiceNumber?: number; round?: boolean } = {}): Step {
+      return {
+        kind: 'given', text: `a collaboration${options.nextInvoiceNumber ? ` numbering from ${options.nextInvoiceNumber}` : ''}${options.round ? ', öresavrundning' : ''}`,
+        async run(ctx) {
+          const url = ctx.target.invoicingUrl;
+          if (!url) throw new Error('this target runs no invoicing service (give --invoicing-target)');
+          const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false }) });
+          const made = (await res.json()) as { collaborationId: string; companyApiKey: string; bureauApiKey: string };
+          const log = new MemoryRecordLog<BureauRecord>();
+          const program = await BureauProgram.create({ log, baseUrl: url, apiKey: made.bureauApiKey, collaborationId: made.collaborationId, connection: { baseDelayMs: 10 } });
+          worlds.set(ctx, { url, companyKey: made.companyApiKey, collaborationId: made.collaborationId, log, program, labels: new Map() });
+        },
+      };
+    },
+    customer(label: string, c: { name: string; terms?: number }): Step {
+      return step('given', `customer ${label} (${c.name}) in the invoicing program`, async (_ctx, w) => {
+        w.labels.set(label, String((await api(w, 'POST', '/v1/customers', { name: c.name, ...(c.terms !== undefined ? { paymentTermsDays: c.terms } : {}) })).json['id']));
+      });
+    },
+    article(label: string, a: { name: string; price: string; vat: 25 | 12 | 6 | 0 }): Step {
+      return step('given', `article ${label} (${a.name}, ${a.price} kr, ${a.vat} %)`, async (_ctx, w) => {
+        w.labels.set(label, String((await api(w, 'POST', '/v1/articles', { name: a.name, unitPriceOre: ore(a.price), vatRate: a.vat })).json['id']));
+      });
+    },
+  },
+  when: {
+    invoice(label: string, i: { customer: string; date?: string; lines: Line[] }): Step {
+      return step('when', `the customer issues invoice ${label}`, async (_ctx, w) => {
+        const lines = i.lines.map((l) => ('article' in l ? { articleId: id(w, l.article), quantity: l.qty } : { description: l.text, quantity: l.qty, unitPriceOre: ore(l.price), vatRate: l.vat }));
+        w.labels.set(label, String((await api(w, 'POST', '/v1/invoices', { customerId: id(w, i.customer), invoiceDate: i.date ?? '2026-03-02', lines })).json['id']));
+      });
+    },
+    credit(label: string, of: string, date = '2026-03-05'): Step {
+      return step('when', `the customer credits invoice ${of} (${label})`, async (_ctx, w) => {
+        w.labels.set(label, String((await api(w, 'POST', `/v1/invoices/${id(w, of)}/credit`, { invoiceDate: date })).json['id']));
+      });
+    },
+    editCustomer(label: string, c: { name: string }): Step {
+      return step('when', `the customer renames ${label} to ${c.name} in the invoicing program`, async (_ctx, w) => {
+        const current = await api(w, 'GET', `/v1/customers/${id(w, label)}`);
+        await api(w, 'PUT', `/v1/customers/${id(w, label)}`, { name: c.name }, { 'if-match': current.etag ?? '' });
+      });
+    },
+    setNextInvoiceNumber(n: number): Step {
+      return step('when', `the customer sets the next invoice number to ${n}`, async (_ctx, w) => {
+        const current = await api(w, 'GET', '/v1/settings');
+        await api(w, 'PUT', '/v1/settings', { nextInvoiceNumber: n }, { 'if-match': current.etag ?? '' });
+      });
+    },
+    scan(label: string, d: { kind: 'supplier-invoice' | 'receipt'; comment: string }): Step {
+      return step('when', `the customer scans ${label} (${d.kind}: "${d.comment}")`, async (_ctx, w) => {
+        w.labels.set(label, String((await api(w, 'POST', '/v1/documents', { kind: d.kind, fileName: `${label}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.4 ${label}`).toString('base64'), comment: d.comment })).json['id']));
+      });
+    },
+    customerNote(text: string): Step {
+      return step('when', `the customer writes "${text}"`, async (_ctx, w) => void (await api(w, 'POST', '/v1/notes', { text })));
+    },
+    sync(options: { pageSize?: number; stopAfterPages?: number } = {}): Step {
+      return step('when', `the bureau syncs${options.stopAfterPages ? ` (stopped after ${options.stopAfterPages} page(s))` : ''}`, async (_ctx, w) => {
+        w.lastSync = await w.program.sync(options);
+      });
+    },
+    restartBureau(): Step {
+      return step('when', "the bureau's program is restarted", async (_ctx, w) => {
+        w.program = await BureauProgram.open({ log: w.log, connection: { baseDelayMs: 10 } });
+      });
+    },
+    bureauEditsCustomer(label: string, c: { name: string }): Step {
+      return step('when', `the bureau tries to rename customer ${label}`, async (ctx, w) => {
+        try {
+          w.program.editCustomer(id(w, label), c);
+        } catch (error) {
+          ctx.lastError = error instanceof Error ? error : new Error(String(error));
+        }
+      });
+    },
+    registerDocument(label: string, r: { total: string; vat: string; account: string; date?: string }): Step {
+      return step('when', `the bureau registers ${label} (${r.total} kr, VAT ${r.vat} kr, account ${r.account})`, async (_ctx, w) => {
+        await w.program.registerDocument(id(w, label), { date: r.date ?? '2026-03-06', totalOre: ore(r.total), vatOre: ore(r.vat), costAccount: r.account });
+      });
+    },
+    dunning(today: string): Step {
+      return step('when', `the bureau runs dunning on ${today}`, async (_ctx, w) => void (await w.program.dunning(today)));
+    },
+    bureauReadsNotes(): Step {
+      return step('when', 'the bureau reads its notes', async (_ctx, w) => {
+        await w.program.markRead(w.program.listNotes().filter((n) => !n.readByBureau && !n.pending).map((n) => n.id));
+      });
+    },
+  },
+  then: {
+    ledger(expected: Record<string, string>): Step {
+      return step('then', `the bureau's trial balance: ${Object.entries(expected).map(([a, v]) => `${a} ${v}`).join(', ')}`, async (ctx, w) => {
+        const seen = Object.fromEntries(w.program.trialBalance().map((r) => [r.account, kr(r.balanceOre)]));
+        check(ctx, 'trial balance', Object.fromEntries(Object.entries(expected).map(([a, v]) => [a, kr(ore(v))])), Object.fromEntries(Object.keys(expected).map((a) => [a, seen[a] ?? kr(0)])));
+      });
+    },
+    vatReport(from: string, to: string, boxes: Partial<Record<'05' | '10' | '11' | '12' | '42' | '48' | '49', string>>): Step {
+      return step('then', `the VAT report ${from} – ${to}: ${Object.entries(boxes).map(([b, v]) => `box ${b} ${v}`).join(', ')}`, async (ctx, w) => {
+        const r = w.program.vatReport(from, to);
+        const all = { '05': r.box05TaxableSalesOre, '10': r.box10OutputVat25Ore, '11': r.box11OutputVat12Ore, '12': r.box12OutputVat6Ore, '42': r.box42ExemptSalesOre, '48': r.box48InputVatOre, '49': r.box49VatToPayOre };
+        check(ctx, 'VAT report', Object.fromEntries(Object.entries(boxes).map(([b, v]) => [b, kr(ore(v))])), Object.fromEntries(Object.keys(boxes).map((b) => [b, kr(all[b as keyof typeof all])])));
+      });
+    },
+    invoiceNumbers(numbers: number[]): Step {
+      return step('then', `the bureau has invoices ${numbers.join(', ')}`, async (ctx, w) => check(ctx, 'invoice numbers', numbers, [...w.program.invoices.values()].map((i) => i.number).sort((a, b) => a - b)));
+    },
+    lastSync(expected: Partial<Pick<SyncResult, 'applied' | 'vouchers' | 'skipped' | 'relisted'>>): Step {
+      return step('then', `the last sync: ${JSON.stringify(expected)}`, async (ctx, w) => {
+        const seen = Object.fromEntries(Object.keys(expected).map((k) => [k, w.lastSync?.[k as keyof SyncResult]]));
+        check(ctx, 'sync result', expected, seen);
+      });
+    },
+    bureauCustomer(label: string, c: { name: string }): Step {
+      return step('then', `the bureau sees customer ${label} as ${c.name}`, async (ctx, w) => check(ctx, `customer ${label}`, c.name, w.program.customers.get(id(w, label))?.name));
+    },
+    refusedNaming(text: string): Step {
+      return step('then', `it was refused, naming "${text}"`, async (ctx) => {
+        if (!ctx.lastError?.message.includes(text)) fail(ctx, 'a refusal', text, ctx.lastError?.message ?? 'no error');
+      });
+    },
+    documentStatus(label: string, status: string): Step {
+      return step('then', `the customer sees ${label}: "${status}"`, async (ctx, w) => check(ctx, `document ${label}`, status, (await api(w, 'GET', `/v1/documents/${id(w, label)}`)).json['statusText']));
+    },
+    customerNotification(text: string, options: { unread: boolean }): Step {
+      return step('then', `the customer has ${options.unread ? 'an unread' : 'a'} notification "${text}"`, async (ctx, w) => {
+        const notes = (await api(w, 'GET', '/v1/notes?limit=500')).json.items ?? [];
+        const found = notes.find((n) => String(n['text']).startsWith(text));
+        if (!found) fail(ctx, 'notification', text, notes.map((n) => n['text']));
+        check(ctx, `notification "${text}" unread`, options.unread, !found['readByCustomer']);
+      });
+    },
+    noNotification(text: string): Step {
+      return step('then', `the customer has no notification "${text}"`, async (ctx, w) => {
+        const notes = (await api(w, 'GET', '/v1/notes?limit=500')).json.items ?? [];
+        if (notes.some((n) => String(n['text']).startsWith(text))) fail(ctx, 'no notification', text, 'one was sent');
+      });
+    },
+    bureauUnread(count: number): Step {
+      return step('then', `the bureau has ${count} unread note(s)`, async (ctx, w) => check(ctx, 'unread notes', count, w.program.unreadCount()));
+    },
+    bookedOnce(): Step {
+      return step('then', 'every invoice is booked exactly once', async (ctx, w) => {
+        const sources = w.program.journal.vouchers.filter((v) => v.series === 'F').map((v) => v.source);
+        check(ctx, 'vouchers per invoice', w.program.invoices.size, new Set(sources).size);
+        check(ctx, 'customer-invoice vouchers', w.program.invoices.size, sources.length);
+      });
+    },
+  },
+};
