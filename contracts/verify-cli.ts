@@ -58,6 +58,7 @@ export interface VerifyCliOptions {
   bank: string;
   stateChangeUrl?: string;
   token?: string;
+  operatorKey?: string;
   junit?: string;
   publish?: boolean;
   brokerUrl?: string;
@@ -84,18 +85,27 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   } catch (error) {
     throw unreachable(base, error);
   }
+  let token = options.token;
+  let ownSandbox = false;
+  if (token === undefined) {
+    // A sandbank server: this run's own sandbox, so runs against one server never collide.
+    const created = await createContractSandbox(base, bank, options.operatorKey ?? process.env['SANDBANK_OPERATOR_KEY']);
+    if (!created.ok) throw new CliError(created.message, 2);
+    token = created.apiKey;
+    ownSandbox = true;
+  }
   let text: string;
   let ok = true;
   try {
     text = await verifyHttpPacts({
-      providerBaseUrl: base, bank, stateChangeUrl,
-      ...(options.token ? { token: options.token } : {}),
+      providerBaseUrl: base, bank, stateChangeUrl, token,
       ...(options.publish && brokerUrl && options.providerVersion ? { publish: { brokerUrl, providerVersion: options.providerVersion, ...(brokerToken ? { brokerToken } : {}), ...(options.providerBranch ? { providerBranch: options.providerBranch } : {}) } } : {}),
     });
   } catch (error) {
     ok = false;
     text = error instanceof Error ? error.message : String(error);
   }
+  if (ownSandbox) await deleteContractSandbox(base, stateChangeUrl, token);
   const report = parseReport(text) ?? { errors: ok ? [] : [{ interaction: '(verification)', mismatch: text }] };
   const results = report.interactionResults ?? [];
   out('');
@@ -110,6 +120,30 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
     out(`JUnit report written to ${options.junit}`);
   }
   return ok && report.errors.length === 0 ? 0 : 1;
+}
+
+async function createContractSandbox(base: string, bank: string, operatorKey: string | undefined): Promise<{ ok: true; apiKey: string } | { ok: false; message: string }> {
+  const failed = (why: string) => ({ ok: false as const, message: `could not create a contract sandbox at ${base}/sandboxes (${why}): pass --operator-key for a sandbank server that requires one, or --token for a bank that is not sandbank` });
+  try {
+    const res = await fetch(`${base}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json', ...(operatorKey ? { authorization: `Bearer ${operatorKey}` } : {}) }, body: JSON.stringify({ bank }) });
+    if (res.status !== 201) return failed(`HTTP ${res.status}`);
+    const body = (await res.json()) as { apiKey?: unknown };
+    return typeof body.apiKey === 'string' ? { ok: true, apiKey: body.apiKey } : failed('no apiKey in the answer');
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The states replaced the sandbox under the same key: ask for it once more to learn its id, then delete it. */
+async function deleteContractSandbox(base: string, stateChangeUrl: string, apiKey: string): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  try {
+    const state = await fetch(stateChangeUrl, { method: 'POST', headers, body: JSON.stringify({ state: 'a sandbox', action: 'setup' }) });
+    const { sandboxId } = (await state.json()) as { sandboxId?: string };
+    if (typeof sandboxId === 'string') await fetch(`${base}/sandboxes/${encodeURIComponent(sandboxId)}`, { method: 'DELETE', headers });
+  } catch {
+    // Best effort: the sandbox is left for the operator's housekeeping.
+  }
 }
 
 /** Publishes the committed pacts to a Pact Broker (PUT /pacts/provider/…/consumer/…/version/…). */
@@ -146,7 +180,8 @@ export function registerContracts(program: Command): void {
     .option('--bank <bank>', 'swedbank or sparbanken', 'swedbank')
     .option('--provider <provider>', 'bank, or invoicing (the bureau\'s contract with an invoicing program)', 'bank')
     .option('--state-change-url <url>', 'provider-state endpoint (default: the simulator\'s /sandboxes/provider-states)')
-    .option('--token <token>', 'bearer token sent instead of the contract API key')
+    .option('--token <token>', "bearer token sent instead of the contract API key (default: a fresh sandbox's key on a sandbank server)")
+    .option('--operator-key <key>', 'operator key of a sandbank server started with --operator-key (default: SANDBANK_OPERATOR_KEY)')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--publish', 'publish verification results to a Pact Broker')
     .option('--broker-url <url>', 'Pact Broker (default: PACT_BROKER_BASE_URL)')

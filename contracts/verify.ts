@@ -4,7 +4,7 @@
  * `sandbank contracts verify` (with a provider-state URL, for any bank).
  */
 import { Verifier } from '@pact-foundation/pact';
-import { providerName, type ContractBank } from './fixtures.ts';
+import { CONTRACT_API_KEY, providerName, type ContractBank } from './fixtures.ts';
 import { pactFile } from './pact-files.ts';
 
 export { PACT_DIR, pactFile } from './pact-files.ts';
@@ -16,7 +16,10 @@ export interface VerifyOptions {
   stateChangeUrl?: string;
   /** In-process state handlers (provider tests). */
   stateHandlers?: NonNullable<ConstructorParameters<typeof Verifier>[0]>['stateHandlers'];
-  /** Replaces the Authorization of every replayed request (a partner bank's own credentials). */
+  /**
+   * Sent to the state-change URL, and instead of the contract's example key in every replayed
+   * request (a partner bank's credentials, or the key of the sandbox `contracts verify` made).
+   */
   token?: string;
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
   pactUrls?: string[];
@@ -31,7 +34,14 @@ export async function verifyHttpPacts(options: VerifyOptions): Promise<string> {
     logLevel: options.logLevel ?? 'error',
     ...(options.stateChangeUrl ? { providerStatesSetupUrl: options.stateChangeUrl, providerStatesSetupTeardown: true, providerStatesSetupBody: true } : {}),
     ...(options.stateHandlers ? { stateHandlers: options.stateHandlers } : {}),
-    ...(options.token ? { customProviderHeaders: { Authorization: `Bearer ${options.token}` } } : {}),
+    ...(options.token ? {
+      customProviderHeaders: { Authorization: `Bearer ${options.token}` },
+      // Pact's custom headers do not replace a header the interaction already has: the filter does.
+      requestFilter: (req, _res, next) => {
+        if (req.headers.authorization === `Bearer ${CONTRACT_API_KEY}`) req.headers.authorization = `Bearer ${options.token}`;
+        next();
+      },
+    } satisfies Partial<ConstructorParameters<typeof Verifier>[0]> : {}),
     ...(options.publish ? {
       publishVerificationResult: true,
       pactBrokerUrl: options.publish.brokerUrl,

@@ -14,15 +14,22 @@ import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { SandboxCore } from './engine/model.ts';
-import { providerStateRoutes } from '../contracts/provider/routes.ts';
+import type { Route } from './http/routes.ts';
 
 export interface StartOptions {
   port: number;
   data: string;
   memory?: boolean;
   quiet?: boolean;
-  /** Lists every sandbox: `GET /sandboxes` and the console accept it. */
+  /** Listen address (default 127.0.0.1; anything else serves other hosts). */
+  host?: string;
   operatorKey?: string;
+  maxSandboxes?: number;
+  bodyLimitBytes?: number;
+  webhookAllow?: string[];
+  trustProxy?: boolean;
+  /** Routes plugged in from outside the simulator (`--provider-states`: the contracts'). */
+  extraRoutes?: Route[];
 }
 
 /** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
@@ -81,9 +88,13 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     random: createRandom(randomInt(1, 2 ** 31 - 1)),
     defaultStart: swedishNow,
     port: options.port,
-    // The contracts' provider-state endpoint, so partner-bank verification can run against us.
-    extraRoutes: providerStateRoutes(),
-    ...(options.operatorKey ? { operatorKey: options.operatorKey } : {}),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.maxSandboxes === undefined ? {} : { maxSandboxes: options.maxSandboxes }),
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.webhookAllow === undefined ? {} : { webhookAllow: options.webhookAllow }),
+    ...(options.trustProxy ? { trustProxy: true } : {}),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
   });
   const engine = simulator.engine;
   for (const bank of ['swedbank', 'sparbanken'] as const) {
@@ -92,6 +103,10 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
   if (!options.quiet) {
     console.log(`sandbank is running at ${simulator.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
     console.log(`  API reference      ${simulator.url}/docs   OpenAPI ${simulator.url}/openapi.json`);
+    if (options.extraRoutes) console.log(`  provider states    ${simulator.url}/sandboxes/provider-states (test-only, enabled by --provider-states)`);
+    if (options.host !== undefined && !/^(127\.|localhost$|::1$)/.test(options.host) && options.operatorKey === undefined) {
+      console.log('  warning: this server serves other hosts and anyone reaching it can create sandboxes: set --operator-key');
+    }
     console.log(`  console            ${simulator.url}/console/  (log in with an API key${options.operatorKey ? ' or the operator key' : ''})`);
     for (const id of engine.sandboxIds()) {
       const core = engine.sandbox(id);

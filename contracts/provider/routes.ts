@@ -1,16 +1,19 @@
 /**
- * The provider-state endpoint of the simulator's test-helper API:
+ * The provider-state endpoint, plugged into a `sandbank start --provider-states` server from
+ * this side (the simulator knows nothing of its contracts):
  * POST /sandboxes/provider-states?bank=swedbank with Pact's { state, params, action }.
- * Mounted by `sandbank start` so `sandbank contracts verify` works against it with no flags.
+ * It is authenticated with a sandbox API key and only ever re-creates that key's own sandbox;
+ * `sandbank contracts verify` creates the sandbox and sends its key.
  */
 import { z } from 'zod';
 import { isBankId } from '../../simulator/banks/index.ts';
-import { problem } from '../../simulator/http/problem.ts';
+import type { SandboxCore } from '../../simulator/engine/model.ts';
+import { internalError, problem } from '../../simulator/http/problem.ts';
 import type { Route } from '../../simulator/http/routes.ts';
-import { applyProviderState } from './states.ts';
+import { applyProviderState, ProviderStateError } from './states.ts';
 
 const stateChange = z.object({
-  state: z.string().min(1),
+  state: z.string().min(1).max(200),
   params: z.record(z.string(), z.unknown()).optional(),
   action: z.enum(['setup', 'teardown']).optional(),
 });
@@ -19,10 +22,11 @@ export function providerStateRoutes(): Route[] {
   return [{
     method: 'POST',
     pattern: '/sandboxes/provider-states',
-    auth: 'none',
-    handler: async (req, _params, ctx) => {
-      const bank = req.query.get('bank') ?? 'swedbank';
-      if (!isBankId(bank)) return problem('UNKNOWN_BANK', `unknown bank "${bank}"`);
+    auth: 'sandbox-key',
+    handler: async (req, _params, ctx, sandbox) => {
+      const own = sandbox as SandboxCore;
+      const bank = req.query.get('bank') ?? own.bank;
+      if (!isBankId(bank)) return problem('UNKNOWN_BANK', 'bank must be swedbank or sparbanken');
       let body: unknown;
       try {
         body = JSON.parse(Buffer.from(await req.body()).toString('utf8') || '{}');
@@ -30,16 +34,22 @@ export function providerStateRoutes(): Route[] {
         return problem('INVALID_JSON', 'the state change is not JSON');
       }
       const parsed = stateChange.safeParse(body);
-      if (!parsed.success) return problem('INVALID_REQUEST', parsed.error.issues.map((i) => i.message).join('; '));
+      if (!parsed.success) return problem('INVALID_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+      const limits = ctx.sandboxBodyLimits;
+      if (parsed.data.action !== 'teardown') limits?.delete(own.id);
       try {
-        const result = await applyProviderState({ engine: ctx.engine, bank, ...(ctx.bodyLimit ? { setBodyLimit: ctx.bodyLimit.set } : {}) }, {
+        const result = await applyProviderState({
+          engine: ctx.engine, bank, apiKey: own.apiKey,
+          ...(limits ? { limitBody: (id: string, bytes: number | undefined) => void (bytes === undefined ? limits.delete(id) : limits.set(id, bytes)) } : {}),
+        }, {
           state: parsed.data.state,
           ...(parsed.data.params ? { params: parsed.data.params } : {}),
           ...(parsed.data.action ? { action: parsed.data.action } : {}),
         });
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
       } catch (error) {
-        return problem('INVALID_REQUEST', error instanceof Error ? error.message : String(error));
+        if (error instanceof ProviderStateError) return problem('INVALID_REQUEST', error.message);
+        return internalError(error, ctx.log);
       }
     },
   }];

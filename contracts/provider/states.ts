@@ -1,11 +1,13 @@
 /**
  * Provider states for the contracts: each seeds the engine directly (never through the bank
- * API) so the interaction that follows finds what it expects. Served at
- * POST /sandboxes/provider-states ({ state, params, action }, Pact's state-change format) and
- * used in-process by the provider verification.
+ * API) so the interaction that follows finds what it expects. Every state (re)creates the one
+ * sandbox holding the caller's API key and touches nothing else. Served (when `sandbank start
+ * --provider-states` plugs them in) at POST /sandboxes/provider-states ({ state, params,
+ * action }, Pact's state-change format) and used in-process by the provider verification.
  */
+import { isIsoDate } from '../../formats/dates.ts';
 import type { Engine } from '../../simulator/engine/bank.ts';
-import { CONTRACT_ACCOUNT, CONTRACT_API_KEY, CONTRACT_WEBHOOK_SECRET, STATES, contractPain001, type ContractBank } from '../fixtures.ts';
+import { CONTRACT_ACCOUNT, CONTRACT_WEBHOOK_SECRET, STATES, contractPain001, type ContractBank } from '../fixtures.ts';
 
 export interface StateChange {
   state: string;
@@ -16,37 +18,47 @@ export interface StateChange {
 export interface ProviderStateContext {
   engine: Engine;
   bank: ContractBank;
-  /** Lets the body-limit state change the server's limit (restored on teardown). */
-  setBodyLimit?: (bytes: number | undefined) => void;
+  /** The caller's API key: the state's sandbox holds it, replacing the caller's previous one. */
+  apiKey: string;
+  /** A lower body limit for the state's sandbox only (the server's own limit is a flag). */
+  limitBody?: (sandboxId: string, bytes: number | undefined) => void;
 }
+
+/** A state that cannot be set up as asked (its message is safe to show the caller). */
+export class ProviderStateError extends Error {}
+
+/** Highest body limit a state may ask for (it only ever lowers the server's). */
+const MAX_STATE_BODY_LIMIT = 16 * 1024 * 1024;
 
 async function sandbox(ctx: ProviderStateContext, balanceOre = 500_000_00): Promise<string> {
   // The contract files name a fixed debtor account: the sandbox's primary account is that one.
-  const created = await ctx.engine.createSandbox({ bank: ctx.bank, seed: 4711, start: '2026-03-12T08:00:00', apiKey: CONTRACT_API_KEY, openingBalancesOre: [balanceOre, 0], primaryAccount: CONTRACT_ACCOUNT, webhook: { url: 'http://127.0.0.1:9/contract-webhooks', secret: CONTRACT_WEBHOOK_SECRET } });
-  if (!created.ok) throw new Error(created.message);
+  const created = await ctx.engine.createSandbox({
+    bank: ctx.bank, seed: 4711, start: '2026-03-12T08:00:00', apiKey: ctx.apiKey,
+    openingBalancesOre: [balanceOre, 0], primaryAccount: CONTRACT_ACCOUNT, webhook: { url: 'http://127.0.0.1:9/contract-webhooks', secret: CONTRACT_WEBHOOK_SECRET },
+  });
+  if (!created.ok) throw new ProviderStateError(created.message);
   return created.value.id;
 }
 
 async function fileAwaitingSignature(ctx: ProviderStateContext, id: string, date = '2026-03-16'): Promise<string> {
   const upload = await ctx.engine.submitFile(id, Buffer.from(contractPain001('CONTRACT-0001', date)));
-  if (!upload.ok) throw new Error(upload.message);
+  if (!upload.ok) throw new ProviderStateError(upload.message);
   await ctx.engine.settle(id);
   return upload.value.fileId;
 }
 
 async function sign(ctx: ProviderStateContext, id: string, fileId: string): Promise<void> {
   const signed = await ctx.engine.signFile(id, fileId, { channel: 'in-app', signedBy: 'Contract Admin', role: 'administrator' });
-  if (!signed.ok) throw new Error(signed.message);
+  if (!signed.ok) throw new ProviderStateError(signed.message);
 }
 
 /** Sets up one state; returns values the interaction may use (Pact provider-state injection). */
 export async function applyProviderState(ctx: ProviderStateContext, change: StateChange): Promise<Record<string, unknown>> {
   if (change.action === 'teardown') {
-    if (change.state === STATES.bodyLimit) ctx.setBodyLimit?.(undefined);
+    const holder = ctx.engine.sandboxForKey(ctx.apiKey);
+    if (change.state === STATES.bodyLimit && holder) ctx.limitBody?.(holder.id, undefined);
     return {};
   }
-  // Every state starts from the configured body limit (a verifier may skip teardowns).
-  if (change.state !== STATES.bodyLimit) ctx.setBodyLimit?.(undefined);
   switch (change.state) {
     case STATES.sandbox:
       return { sandboxId: await sandbox(ctx) };
@@ -63,7 +75,7 @@ export async function applyProviderState(ctx: ProviderStateContext, change: Stat
     case STATES.rejected: {
       const id = await sandbox(ctx);
       const upload = await ctx.engine.submitFile(id, Buffer.from('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><oops'));
-      if (!upload.ok) throw new Error(upload.message);
+      if (!upload.ok) throw new ProviderStateError(upload.message);
       await ctx.engine.settle(id);
       return { sandboxId: id, fileId: upload.value.fileId };
     }
@@ -84,6 +96,7 @@ export async function applyProviderState(ctx: ProviderStateContext, change: Stat
     case STATES.scheduledOn: {
       const id = await sandbox(ctx);
       const date = String(change.params?.['date'] ?? '2026-03-20');
+      if (!isIsoDate(date)) throw new ProviderStateError('date must be a real date, YYYY-MM-DD');
       const fileId = await fileAwaitingSignature(ctx, id, date);
       await sign(ctx, id, fileId);
       const payments = await ctx.engine.listPayments(id, 'SCHEDULED');
@@ -91,17 +104,20 @@ export async function applyProviderState(ctx: ProviderStateContext, change: Stat
     }
     case STATES.uploadedWithKey: {
       const id = await sandbox(ctx);
-      const upload = await ctx.engine.submitFile(id, Buffer.from(contractPain001()), { idempotencyKey: String(change.params?.['key'] ?? 'contract-key') });
-      if (!upload.ok) throw new Error(upload.message);
+      const key = String(change.params?.['key'] ?? 'contract-key').slice(0, 255);
+      const upload = await ctx.engine.submitFile(id, Buffer.from(contractPain001()), { idempotencyKey: key });
+      if (!upload.ok) throw new ProviderStateError(upload.message);
       await ctx.engine.settle(id);
       return { sandboxId: id, fileId: upload.value.fileId };
     }
     case STATES.bodyLimit: {
-      await sandbox(ctx);
-      ctx.setBodyLimit?.(Number(change.params?.['bytes'] ?? 65_536));
-      return {};
+      const bytes = Number(change.params?.['bytes'] ?? 65_536);
+      if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > MAX_STATE_BODY_LIMIT) throw new ProviderStateError(`bytes must be an integer from 1 to ${MAX_STATE_BODY_LIMIT}`);
+      const id = await sandbox(ctx);
+      ctx.limitBody?.(id, bytes);
+      return { sandboxId: id };
     }
     default:
-      throw new Error(`unknown provider state "${change.state}"`);
+      throw new ProviderStateError(`unknown provider state "${change.state}"`);
   }
 }

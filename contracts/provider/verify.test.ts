@@ -7,7 +7,7 @@ import { MessageProviderPact } from '@pact-foundation/pact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
-import { CONTRACT_BANKS, STATES, messageProviderName, type ContractBank } from '../fixtures.ts';
+import { CONTRACT_API_KEY, CONTRACT_BANKS, STATES, messageProviderName, type ContractBank } from '../fixtures.ts';
 import { PACT_DIR, verifyHttpPacts } from '../verify.ts';
 import { fileStatusWebhook } from './messages.ts';
 import { applyProviderState } from './states.ts';
@@ -22,8 +22,10 @@ function handlers(bank: ContractBank) {
   const ctx = {
     engine: simulator.engine,
     bank,
-    // The body limit belongs to the server: the test changes it through the running server's hook.
-    setBodyLimit: (bytes: number | undefined) => simulator.setBodyLimit(bytes),
+    // The fixed contract key: handed out only here, to in-process test-only states.
+    apiKey: CONTRACT_API_KEY,
+    // The body-limit state lowers the limit of its own sandbox only (the server's is a flag).
+    limitBody: (sandboxId: string, bytes: number | undefined) => simulator.limitSandboxBody(sandboxId, bytes),
   };
   return Object.fromEntries(Object.values(STATES).map((state) => [state, async (params?: unknown) => {
     await applyProviderState(ctx, { state, params: typeof params === 'object' && params !== null ? Object.fromEntries(Object.entries(params)) : {}, action: 'setup' });
@@ -45,7 +47,7 @@ describe.each(CONTRACT_BANKS)('the simulator honours the contracts as %s', (bank
       provider: messageProviderName(bank),
       pactUrls: [`${PACT_DIR}sandbank-client-${messageProviderName(bank)}.json`],
       logLevel: 'error',
-      stateHandlers: { [STATES.awaitingSignature]: async () => void (await applyProviderState({ engine: simulator.engine, bank }, { state: STATES.awaitingSignature })) },
+      stateHandlers: { [STATES.awaitingSignature]: async () => void (await applyProviderState({ engine: simulator.engine, bank, apiKey: CONTRACT_API_KEY }, { state: STATES.awaitingSignature })) },
       messageProviders: { 'a payment file status change': async () => fileStatusWebhook(simulator.engine, Math.floor(Date.now() / 1000)) },
     });
     await expect(verifier.verify()).resolves.not.toThrow();

@@ -47,11 +47,10 @@ export function createSandbankHandlers(options: SandbankHandlersOptions = {}): {
     random: createRandom(options.seed ?? webcrypto.getRandomValues(new Uint32Array(1))[0] ?? 1),
     defaultStart: () => options.start ?? '2026-03-16T08:00:00',
   });
-  const configuredLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  let limit = configuredLimit;
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const ctx: RouteContext = {
     engine,
-    bodyLimit: { set: (bytes) => void (limit = bytes ?? configuredLimit) },
+    sandboxBodyLimits: new Map(),
     schedule: (sandboxId) => queueMicrotask(() => void engine.settle(sandboxId)),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),

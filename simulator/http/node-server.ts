@@ -4,13 +4,13 @@
  * bank pages, docs) is handed to an express app.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Engine } from '../engine/bank.ts';
 import { openApiDocument, docsPage } from './openapi.ts';
-import { problem } from './problem.ts';
-import { handle, type Route, type RouteContext } from './routes.ts';
-import { BodyTooLarge, DEFAULT_BODY_LIMIT_BYTES, type ApiRequest, type ApiResponse } from './types.ts';
+import { internalError, problem, type HttpErrorCode } from './problem.ts';
+import { handle, type Route, type RouteContext, type ServerPolicy } from './routes.ts';
+import { BodyTooLarge, DEFAULT_BODY_LIMIT_BYTES, RequestAborted, type ApiRequest, type ApiResponse } from './types.ts';
 
 export interface ServerOptions {
   engine: Engine;
@@ -22,14 +22,34 @@ export interface ServerOptions {
   extraRoutes?: Route[];
   operatorKey?: string;
   onSettle?: (sandboxId: string) => void;
+  policy?: ServerPolicy;
+  /** Largest request head node accepts (bytes); larger answers 431. */
+  maxHeaderBytes?: number;
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
-  /** Changes the request body limit (undefined: back to the configured one). */
-  setBodyLimit(bytes: number | undefined): void;
+  /** A lower body limit for one sandbox's requests (test-only provider states); undefined lifts it. */
+  limitSandboxBody(sandboxId: string, bytes: number | undefined): void;
   close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * node answers unparsable requests itself, before any handler runs, with an empty
+ * `400 Bad Request`: here they get a problem document like every other error.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const [code, status, reason]: [HttpErrorCode, number, string] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? ['HEADERS_TOO_LARGE', 431, 'Request Header Fields Too Large']
+    : ['MALFORMED_REQUEST', 400, 'Bad Request'];
+  const detail = code === 'HEADERS_TOO_LARGE' ? 'the request headers are larger than this server accepts' : 'the request is not valid HTTP/1.1';
+  const body = problem(code, detail).body as string;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
@@ -49,7 +69,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new RequestAborted()));
   });
 }
 
@@ -79,12 +99,14 @@ export function isApiPath(path: string): boolean {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const configuredLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  let limit = configuredLimit;
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const engine = options.engine;
+  const sandboxBodyLimits = new Map<string, number>();
   const ctx: RouteContext = {
     engine,
-    bodyLimit: { set: (bytes) => void (limit = bytes ?? configuredLimit) },
+    sandboxBodyLimits,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.log ? { log: options.log } : {}),
     schedule: (sandboxId) => setImmediate(() => {
       void engine.settle(sandboxId).then(() => options.onSettle?.(sandboxId));
     }),
@@ -93,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
   };
   const openapi = JSON.stringify(openApiDocument());
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES }, (req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
     if (isApiPath(path)) {
@@ -103,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           if (response.status === 413) response.headers['connection'] = 'close';
           send(res, response);
         },
-        (error: unknown) => send(res, problem('INTERNAL_ERROR', error instanceof Error ? error.message : String(error))),
+        (error: unknown) => send(res, internalError(error, options.log)),
       );
       return;
     }
@@ -111,8 +133,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === '/docs') return send(res, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() });
     if (path === '/health') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' });
     if (options.pages) return void options.pages(req, res);
-    send(res, problem('NOT_FOUND', `no page ${path}`));
+    send(res, problem('NOT_FOUND', 'no such page'));
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -120,9 +143,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    url: `http://${(options.host ?? '127.0.0.1').includes(':') ? `[${options.host}]` : (options.host ?? '127.0.0.1')}:${address.port}`,
     server,
-    setBodyLimit: (bytes) => ctx.bodyLimit?.set(bytes),
+    limitSandboxBody: (sandboxId, bytes) => void (bytes === undefined ? sandboxBodyLimits.delete(sandboxId) : sandboxBodyLimits.set(sandboxId, Math.min(bytes, limit))),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -2,10 +2,12 @@
  * The one place where error codes become HTTP statuses and RFC 9457 problem documents.
  * `code` is stable: clients and contracts match on it, never on `detail`.
  */
+import { randomUUID } from 'node:crypto';
 import type { EngineErrorCode } from '../engine/errors.ts';
 import type { ApiResponse } from './types.ts';
 
-export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR';
+export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR'
+  | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED' | 'API_KEY_IN_USE';
 
 export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> = {
   SANDBOX_NOT_FOUND: { status: 404, title: 'Sandbox not found' },
@@ -32,6 +34,13 @@ export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> 
   INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
   UNKNOWN_BANK: { status: 404, title: 'Unknown bank' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  MALFORMED_REQUEST: { status: 400, title: 'Malformed HTTP request' },
+  MALFORMED_PATH: { status: 400, title: 'Malformed percent-encoding in the path or query' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  OPERATOR_KEY_REQUIRED: { status: 401, title: 'Creating sandboxes needs the operator key' },
+  SANDBOX_QUOTA_EXCEEDED: { status: 429, title: 'The server holds as many sandboxes as it allows' },
+  WEBHOOK_URL_REFUSED: { status: 400, title: 'Webhook URL refused by the server\'s policy' },
+  API_KEY_IN_USE: { status: 409, title: 'The API key belongs to another sandbox' },
 };
 
 /**
@@ -46,4 +55,14 @@ export function problem(code: HttpErrorCode, detail: string, extra: Record<strin
     headers: { 'content-type': 'application/problem+json', ...headers },
     body: JSON.stringify({ ...extra, type: `/docs#problem-${code}`, title, status, detail, code }),
   };
+}
+
+/**
+ * A 500 says nothing about its cause: the cause (with its stack) goes to the log under a
+ * correlation id the client can quote.
+ */
+export function internalError(error: unknown, log: (line: string) => void = (line) => console.error(line)): ApiResponse {
+  const correlationId = randomUUID();
+  log(`[sandbank] internal error ${correlationId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return problem('INTERNAL_ERROR', `internal error (correlation id ${correlationId})`, { correlationId });
 }

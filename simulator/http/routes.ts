@@ -5,12 +5,23 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { isBankId, type BankId } from '../banks/index.ts';
+import { addDays, dayNumber } from '../engine/calendar.ts';
 import type { Engine } from '../engine/bank.ts';
 import type { EngineResult } from '../engine/errors.ts';
 import type { FaultRule, Payment, PaymentFile, PaymentStatus, ReportMeta, SandboxCore } from '../engine/model.ts';
-import { problem } from './problem.ts';
-import { BodyTooLarge, type ApiRequest, type ApiResponse } from './types.ts';
-import { schemas } from './schemas.ts';
+import { internalError, problem } from './problem.ts';
+import { BodyTooLarge, RequestAborted, type ApiRequest, type ApiResponse } from './types.ts';
+import { MAX_ADVANCE_DAYS, query, schemas, withinClockRange } from './schemas.ts';
+import type { WebhookPolicy } from './webhook-policy.ts';
+
+/** What the operator decides for the whole server (`sandbank start` flags), never a request. */
+export interface ServerPolicy {
+  /** How many sandboxes the server holds at most. */
+  maxSandboxes: number;
+  webhooks?: WebhookPolicy;
+}
+
+export const DEFAULT_MAX_SANDBOXES = 1000;
 
 export interface RouteContext {
   engine: Engine;
@@ -18,12 +29,18 @@ export interface RouteContext {
   schedule: (sandboxId: string) => void;
   /** Applies latency faults (the real server sleeps; msw too). */
   sleep: (ms: number) => Promise<void>;
-  /** Extra routes mounted by other modules (the contracts' provider-state endpoint). */
+  /** Extra routes plugged in from outside the simulator (the contracts' provider states). */
   extraRoutes?: Route[];
-  /** The request body limit, adjustable at run time (provider state "a request body limit of …"). */
-  bodyLimit?: { set(bytes: number | undefined): void };
-  /** The server's operator key: `GET /sandboxes` with it lists every sandbox. */
+  /** The server's operator key: creating sandboxes needs it when set; `GET /sandboxes` with it lists every sandbox. */
   operatorKey?: string;
+  policy?: ServerPolicy;
+  /**
+   * Lower body limits for single sandboxes (test-only provider states): they only ever
+   * tighten the server's limit, and only for requests authenticated as that sandbox.
+   */
+  sandboxBodyLimits?: Map<string, number>;
+  /** Where causes of internal errors are written (default: stderr). */
+  log?: (line: string) => void;
 }
 
 type Params = Record<string, string>;
@@ -148,9 +165,17 @@ const PAYMENT_STATUSES: Record<string, PaymentStatus> = {
 
 export const routes: Route[] = [
   { method: 'POST', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => {
+    const operatorKey = ctx.operatorKey;
+    if (operatorKey !== undefined && operatorKey !== '' && !sameSecret(bearer(req), operatorKey)) {
+      return problem('OPERATOR_KEY_REQUIRED', 'this server creates sandboxes only for its operator: send Authorization: Bearer <operator key>', {}, { 'www-authenticate': 'Bearer realm="sandbank operator"' });
+    }
+    const max = ctx.policy?.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
+    if (ctx.engine.sandboxIds().length >= max) return problem('SANDBOX_QUOTA_EXCEEDED', `this server holds at most ${max} sandboxes: delete one you no longer need`, { maxSandboxes: max });
     const body = await readJson(req, schemas.createSandbox);
     if (!body.ok) return body.response;
     const input = body.value;
+    const refused = input.webhook === undefined ? undefined : webhookRefusal(ctx, input.webhook.url);
+    if (refused) return refused;
     const created = await ctx.engine.createSandbox({
       bank: input.bank,
       ...(input.seed === undefined ? {} : { seed: input.seed }),
@@ -165,10 +190,14 @@ export const routes: Route[] = [
   { method: 'GET', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => listSandboxes(req, ctx) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, sandboxView(sandbox as SandboxCore, true)) },
   { method: 'DELETE', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.deleteSandbox(p['sandboxId'] ?? ''), () => ({ status: 204, headers: {}, body: '' })) },
-  { method: 'POST', pattern: '/sandboxes/:sandboxId/clock/advance', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+  { method: 'POST', pattern: '/sandboxes/:sandboxId/clock/advance', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
     const body = await readJson(req, schemas.advanceClock);
     if (!body.ok) return body.response;
-    const target = 'days' in body.value ? { days: body.value.days } : { to: body.value.to };
+    const now = (sandbox as SandboxCore).now;
+    const target: { days: number } | { to: string } = 'days' in body.value ? { days: body.value.days } : { to: body.value.to };
+    const targetDate = 'days' in target ? addDays(now.slice(0, 10), target.days) : target.to.slice(0, 10);
+    if (dayNumber(targetDate) - dayNumber(now.slice(0, 10)) > MAX_ADVANCE_DAYS) return problem('INVALID_REQUEST', `one call moves the clock at most ${MAX_ADVANCE_DAYS} days; advance in steps`, { maxDays: MAX_ADVANCE_DAYS });
+    if (!withinClockRange(targetDate)) return problem('INVALID_REQUEST', `the sandbox clock stays within the years ${schemas.clockYears}`);
     return fromEngine(await ctx.engine.advanceClock(p['sandboxId'] ?? '', target), (core) => json(200, { sandboxId: core.id, now: core.now }));
   } },
   { method: 'GET', pattern: '/sandboxes/:sandboxId/faults', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, { rules: (sandbox as SandboxCore).faults.map(faultView) }) },
@@ -192,14 +221,18 @@ export const routes: Route[] = [
   { method: 'PUT', pattern: '/sandboxes/:sandboxId/webhook', auth: 'sandbox-key', handler: async (req, p, ctx) => {
     const body = await readJson(req, schemas.webhook);
     if (!body.ok) return body.response;
+    const refused = webhookRefusal(ctx, body.value.url);
+    if (refused) return refused;
     const hook = body.value.secret === undefined ? { url: body.value.url } : { url: body.value.url, secret: body.value.secret };
     return fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', hook), (core) => json(200, { url: core.webhook?.url, secret: core.webhook?.secret }));
   } },
   { method: 'DELETE', pattern: '/sandboxes/:sandboxId/webhook', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', undefined), () => ({ status: 204, headers: {}, body: '' })) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId/webhook/deliveries', auth: 'sandbox-key', handler: async (_req, p, ctx) => json(200, { deliveries: ctx.engine.deliveries(p['sandboxId'] ?? '') }) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId/events', auth: 'sandbox-key', handler: async (req, p, ctx) => {
+    const after = query.sequence(req.query.get('after'), 'after');
+    if (!after.ok) return after.response;
     await ctx.engine.settle(p['sandboxId'] ?? '');
-    return json(200, { events: ctx.engine.events(p['sandboxId'] ?? '', Number(req.query.get('after') ?? 0)) });
+    return json(200, { events: ctx.engine.events(p['sandboxId'] ?? '', after.value) });
   } },
 
   // ── bank API ──
@@ -223,7 +256,9 @@ export const routes: Route[] = [
     const result = await ctx.engine.getFile(id, p['fileId'] ?? '');
     if (!result.ok) return problem(result.code, result.message, result.details ?? {});
     // ?payments=false: the file's status without its payments (polling a 10,000-payment file).
-    const withPayments = req.query.get('payments') !== 'false';
+    const payments = req.query.get('payments');
+    if (payments !== null && payments !== 'true' && payments !== 'false') return problem('INVALID_REQUEST', 'payments must be true or false');
+    const withPayments = payments !== 'false';
     // Status polling is the hottest read: the rendered JSON is reused until the sandbox changes.
     const version = ctx.engine.version(id);
     const cached = renderedFiles.get(result.value);
@@ -246,8 +281,11 @@ export const routes: Route[] = [
   { method: 'GET', pattern: '/v1/:bank/accounts', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, { accounts: (sandbox as SandboxCore).accounts.map(accountView) }) },
   { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/balances', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
     fromEngine(await ctx.engine.balances((sandbox as SandboxCore).id, p['accountId'] ?? ''), (b) => json(200, b)) },
-  { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/entries', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) =>
-    fromEngine(await ctx.engine.entries((sandbox as SandboxCore).id, p['accountId'] ?? '', req.query.get('from') ?? undefined), (entries) => json(200, { entries })) },
+  { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/entries', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
+    const from = query.date(req.query.get('from'), 'from');
+    if (!from.ok) return from.response;
+    return fromEngine(await ctx.engine.entries((sandbox as SandboxCore).id, p['accountId'] ?? '', from.value), (entries) => json(200, { entries }));
+  } },
   { method: 'GET', pattern: '/v1/:bank/accounts/:accountId/intraday-report', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
     fromEngine(await ctx.engine.intradayReport((sandbox as SandboxCore).id, p['accountId'] ?? ''), (xml) => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: xml })) },
   { method: 'GET', pattern: '/v1/:bank/payments', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
@@ -277,8 +315,10 @@ export const routes: Route[] = [
     const type = REPORT_TYPES.find((t) => t === typeParam);
     if (typeParam !== null && type === undefined) return problem('INVALID_REQUEST', `type must be one of ${REPORT_TYPES.join(', ')}`);
     const after = req.query.get('after');
-    const limit = Number(req.query.get('limit') ?? 500);
-    const options = { ...(after ? { after } : {}), ...(type ? { type } : {}), limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, 1000) : 500 };
+    if (after !== null && !/^rpt_\d{1,12}$/.test(after)) return problem('INVALID_REQUEST', 'after must be a report id (rpt_…) from an earlier page');
+    const limit = query.integer(req.query.get('limit'), 'limit', 1, 1000);
+    if (!limit.ok) return limit.response;
+    const options = { ...(after ? { after } : {}), ...(type ? { type } : {}), limit: limit.value ?? 500 };
     return fromEngine(await ctx.engine.listReports((sandbox as SandboxCore).id, options), (reports) => json(200, { reports: reports.map(reportView), nextCursor: reports.at(-1)?.id ?? req.query.get('after') ?? null }));
   } },
   { method: 'GET', pattern: '/v1/:bank/reports/:reportId', auth: 'sandbox-key', handler: async (_req, p, ctx, sandbox) =>
@@ -312,10 +352,44 @@ function match(route: CompiledRoute, parts: string[]): Params | undefined {
   for (let i = 0; i < parts.length; i++) {
     const segment = route.segments[i] as string;
     const part = parts[i] as string;
-    if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(part);
+    if (segment.startsWith(':')) params[segment.slice(1)] = decodePathSegment(part);
     else if (segment !== part) return undefined;
   }
   return params;
+}
+
+class MalformedPath extends Error {}
+
+function decodePathSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new MalformedPath(part);
+  }
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  return given !== undefined && sameKey(given, expected);
+}
+
+function webhookRefusal(ctx: RouteContext, url: string): ApiResponse | undefined {
+  const checked = ctx.policy?.webhooks?.checkUrl(url);
+  if (checked === undefined || checked.ok) return undefined;
+  return problem('WEBHOOK_URL_REFUSED', `webhook URL refused: ${checked.reason}`);
+}
+
+/** Applies a sandbox's own (lower) body limit to a request authenticated as it. */
+function limitedTo(req: ApiRequest, limit: number | undefined): ApiRequest {
+  if (limit === undefined) return req;
+  return {
+    ...req,
+    body: async () => {
+      if (Number(req.header('content-length') ?? 0) > limit) throw new BodyTooLarge(limit);
+      const bytes = await req.body();
+      if (bytes.length > limit) throw new BodyTooLarge(limit);
+      return bytes;
+    },
+  };
 }
 
 function bearer(req: ApiRequest): string | undefined {
@@ -361,6 +435,17 @@ function sameKey(given: string, expected: string): boolean {
 }
 
 export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
+  try {
+    return await dispatch(req, ctx);
+  } catch (error) {
+    if (error instanceof MalformedPath) return problem('MALFORMED_PATH', 'the path holds a malformed percent-encoding');
+    if (error instanceof RequestAborted) return problem('MALFORMED_REQUEST', error.message);
+    if (error instanceof BodyTooLarge) return problem('PAYLOAD_TOO_LARGE', `the body exceeds the limit of ${error.limitBytes} bytes`, { limitBytes: error.limitBytes });
+    return internalError(error, ctx.log);
+  }
+}
+
+async function dispatch(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
   const table = ctx.extraRoutes ? compile([...routes, ...ctx.extraRoutes]) : compile(routes);
   const parts = req.path.split('/').slice(1);
   let allowed: string[] = [];
@@ -383,10 +468,10 @@ export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiRes
           return problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { injected: true }, { 'retry-after': '1' }, fault.status);
         }
       }
-      return await route.handler(req, params, ctx, sandbox);
+      return await route.handler(limitedTo(req, sandbox === undefined ? undefined : ctx.sandboxBodyLimits?.get(sandbox.id)), params, ctx, sandbox);
     } catch (error) {
       if (error instanceof BodyTooLarge) return problem('PAYLOAD_TOO_LARGE', `the body exceeds the limit of ${error.limitBytes} bytes`, { limitBytes: error.limitBytes });
-      return problem('INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+      throw error;
     }
   }
   allowed = [...new Set(allowed)];

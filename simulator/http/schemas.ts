@@ -1,26 +1,53 @@
-/** Request bodies of the JSON endpoints (zod), also the source of their OpenAPI schemas. */
+/**
+ * Request bodies and query parameters of the API (zod), also the source of the OpenAPI
+ * schemas. Dates and times are checked as real ones (a 30 February or 25:61 is refused), and a
+ * sandbox clock stays within CLOCK_YEARS.
+ */
 import { z } from 'zod';
+import { isIsoDate } from '../../formats/dates.ts';
+import { problem } from './problem.ts';
+import type { ApiResponse } from './types.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, 'YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss]');
+/** The years a sandbox clock may show (start, clock targets). */
+export const CLOCK_YEARS = { from: 2000, to: 2199 } as const;
+/** One clock advance moves at most this many days (about ten years): long runs go in steps. */
+export const MAX_ADVANCE_DAYS = 3660;
+
+export function withinClockRange(dateOrDateTime: string): boolean {
+  const year = Number(dateOrDateTime.slice(0, 4));
+  return year >= CLOCK_YEARS.from && year <= CLOCK_YEARS.to;
+}
+
+/** `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss]` naming a real day and a real time of day. */
+export function isLocalDateTime(text: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!m || !isIsoDate(m[1] as string)) return false;
+  if (m[2] === undefined) return true;
+  return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4] ?? 0) <= 59;
+}
+
+const isoDate = z.string().refine(isIsoDate, 'a real date, YYYY-MM-DD');
+const isoDateTime = z.string().refine(isLocalDateTime, 'a real date and time, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss] (hours 00–23)')
+  .refine(withinClockRange, `a year from ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`);
+const webhookUrl = z.string().min(1).max(2048).describe('http or https; the server refuses private, link-local and (on a shared server) loopback addresses');
 
 const faultAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reject'), reasonCode: z.string().regex(/^[A-Z0-9]{4}$/), message: z.string().max(105).optional() }),
   z.object({ type: z.literal('delay-report'), bankDays: z.number().int().min(1).max(30) }),
   z.object({ type: z.literal('drop-report') }),
   z.object({ type: z.literal('duplicate-report') }),
-  z.object({ type: z.literal('http-error'), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]), times: z.number().int().min(1).optional() }),
+  z.object({ type: z.literal('http-error'), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]), times: z.number().int().min(1).max(10_000).optional() }),
   z.object({ type: z.literal('latency'), ms: z.number().int().min(1).max(30_000) }),
-  z.object({ type: z.literal('fail-webhook'), status: z.number().int().min(400).max(599).optional(), times: z.number().int().min(1).optional() }),
+  z.object({ type: z.literal('fail-webhook'), status: z.number().int().min(400).max(599).optional(), times: z.number().int().min(1).max(10_000).optional() }),
 ]);
 
 const faultMatch = z.object({
-  endpoint: z.string().optional().describe('route template, e.g. /v1/{bank}/payment-files, or "execution" for reject rules'),
-  method: z.string().optional(),
-  creditorAccount: z.string().optional(),
+  endpoint: z.string().max(200).optional().describe('route template, e.g. /v1/{bank}/payment-files, or "execution" for reject rules'),
+  method: z.string().max(10).optional(),
+  creditorAccount: z.string().max(64).optional(),
   minAmountOre: z.number().int().optional(),
   maxAmountOre: z.number().int().optional(),
-  endToEndId: z.string().optional(),
+  endToEndId: z.string().max(35).optional(),
   reportType: z.enum(['pain.002', 'camt.052', 'camt.053', 'camt.054', 'camt.029', 'bgmax']).optional(),
 }).strict();
 
@@ -32,21 +59,21 @@ export const schemas = {
     companyName: z.string().min(1).max(70).optional(),
     openingBalancesOre: z.array(z.number().int().min(0).max(1e15)).min(1).max(10).optional(),
     signingModes: z.array(z.enum(['internet-bank', 'in-app-two-step'])).min(1).optional(),
-    webhook: z.object({ url: z.url(), secret: z.string().min(16).optional() }).optional(),
+    webhook: z.object({ url: webhookUrl, secret: z.string().min(16).max(256).optional() }).strict().optional(),
   }).strict(),
   advanceClock: z.union([
-    z.object({ days: z.number().int().min(0).max(3660) }).strict(),
+    z.object({ days: z.number().int().min(0).max(MAX_ADVANCE_DAYS) }).strict(),
     z.object({ to: isoDateTime }).strict(),
   ]),
   faults: z.object({ rules: z.array(z.object({ match: faultMatch.default({}), action: faultAction }).strict()).max(50) }).strict(),
   incomingPayment: z.object({
-    amountOre: z.number().int().min(1),
+    amountOre: z.number().int().min(1).max(1e15),
     reference: z.string().min(1).max(25),
     payerName: z.string().max(35).optional(),
     payerBankgiro: z.string().regex(/^\d{7,8}$/).optional(),
     accountId: z.string().optional(),
   }).strict(),
-  webhook: z.object({ url: z.url(), secret: z.string().min(16).optional() }).strict(),
+  webhook: z.object({ url: webhookUrl, secret: z.string().min(16).max(256).optional() }).strict(),
   signature: z.object({
     signedBy: z.string().min(1).max(140),
     role: z.enum(['administrator', 'user']),
@@ -54,4 +81,27 @@ export const schemas = {
   }).strict(),
   cancellation: z.object({ reason: z.enum(['CUST', 'DUPL', 'TECH', 'FRAD']).default('CUST') }).strict(),
   date: isoDate,
+  clockYears: `${CLOCK_YEARS.from}–${CLOCK_YEARS.to}`,
+};
+
+type QueryResult<T> = { ok: true; value: T } | { ok: false; response: ApiResponse };
+
+/** Query parameters: absent is allowed, anything present must be exactly right. */
+export const query = {
+  sequence(value: string | null, name: string): QueryResult<number> {
+    if (value === null) return { ok: true, value: 0 };
+    if (!/^\d{1,15}$/.test(value)) return { ok: false, response: problem('INVALID_REQUEST', `${name} must be a non-negative integer`) };
+    return { ok: true, value: Number(value) };
+  },
+  integer(value: string | null, name: string, min: number, max: number): QueryResult<number | undefined> {
+    if (value === null) return { ok: true, value: undefined };
+    const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n >= min && n <= max)) return { ok: false, response: problem('INVALID_REQUEST', `${name} must be an integer from ${min} to ${max}`) };
+    return { ok: true, value: n };
+  },
+  date(value: string | null, name: string): QueryResult<string | undefined> {
+    if (value === null) return { ok: true, value: undefined };
+    if (!isIsoDate(value)) return { ok: false, response: problem('INVALID_REQUEST', `${name} must be a real date, YYYY-MM-DD`) };
+    return { ok: true, value };
+  },
 };

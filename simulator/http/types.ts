@@ -26,4 +26,11 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** The client went away or broke the body off: nothing went wrong on this side. */
+export class RequestAborted extends Error {
+  constructor() {
+    super('the request body was broken off');
+  }
+}
+
 export const DEFAULT_BODY_LIMIT_BYTES = 20 * 1024 * 1024;

@@ -5,8 +5,11 @@
  * attempt is recorded and listable. Real time is used here, at the edge, never in the engine.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Engine } from '../engine/bank.ts';
 import type { BankEvent } from '../engine/model.ts';
+import { WebhookPolicy } from './webhook-policy.ts';
 
 export const SIGNATURE_HEADER = 'sandbank-signature';
 export const EVENT_ID_HEADER = 'sandbank-event-id';
@@ -31,8 +34,33 @@ export function webhookRequest(sandboxId: string, event: BankEvent, secret: stri
   return { body, headers: { 'content-type': 'application/json', [EVENT_ID_HEADER]: event.id, [SIGNATURE_HEADER]: `t=${timestampSeconds},v1=${signPayload(secret, timestampSeconds, body)}` } };
 }
 
+/** One POST of a delivery: resolves with the receiver's status, rejects on any failure. */
+export type WebhookPost = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<number>;
+
+/**
+ * node:http, not fetch: its `lookup` hook puts the policy on the address actually connected
+ * to (every attempt, no DNS rebinding), and it never follows a redirect.
+ */
+export function postWithPolicy(policy: WebhookPolicy): WebhookPost {
+  return (raw, headers, body, timeoutMs) => new Promise<number>((resolve, reject) => {
+    const checked = policy.checkUrl(raw);
+    if (!checked.ok) return reject(new Error(`webhook refused: ${checked.reason}`));
+    const send = checked.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(checked.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: policy.lookup, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export interface DispatcherOptions {
-  fetch?: typeof fetch;
+  /** Replaces the HTTP transport (tests); the default applies the server's webhook policy. */
+  post?: WebhookPost;
+  policy?: WebhookPolicy;
   /** First retry delay; doubles per attempt. */
   baseDelayMs?: number;
   maxAttempts?: number;
@@ -63,7 +91,7 @@ export class WebhookDispatcher {
   }
 
   private async run(sandboxId: string): Promise<void> {
-    const fetchFn = this.options.fetch ?? fetch;
+    const post = this.options.post ?? postWithPolicy(this.options.policy ?? new WebhookPolicy({ serverOnLoopback: true }));
     const base = this.options.baseDelayMs ?? 1000;
     const maxAttempts = this.options.maxAttempts ?? 6;
     for (const { delivery, event, secret } of this.engine.dueDeliveries(sandboxId, Date.now())) {
@@ -78,14 +106,7 @@ export class WebhookDispatcher {
         error = 'injected fault';
       } else {
         try {
-          const response = await fetchFn(delivery.url, {
-            method: 'POST',
-            headers,
-            body,
-            signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-          });
-          status = response.status;
-          await response.arrayBuffer().catch(() => undefined);
+          status = await post(delivery.url, headers, body, this.options.timeoutMs ?? 5000);
         } catch (caught) {
           status = 'error';
           error = caught instanceof Error ? caught.message : String(caught);

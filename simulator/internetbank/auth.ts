@@ -1,9 +1,12 @@
 /**
  * Internet-bank authentication: password, then a 6-digit TOTP code (otplib, RFC 6238,
- * ±1 step), a code never accepted twice, five wrong codes lock the user for a while. Sessions
- * are server-side; the browser holds an HttpOnly, SameSite=Strict cookie and every form a CSRF
- * token tied to its session. Wall-clock time is used here: an authenticator app on a phone
- * knows nothing of the sandbox's simulated clock.
+ * ±1 step), a code never accepted twice. Wrong passwords and wrong codes count together: five
+ * lock the user id for a while (known or not, so the lock tells nothing about which ids
+ * exist). Sessions are server-side with an idle timeout and an absolute lifetime; a session
+ * that has only passed the password step lives minutes and can do nothing but enter a code.
+ * The browser holds an HttpOnly, SameSite=Strict cookie and every form a CSRF token tied to its
+ * session. Wall-clock time is used here: an authenticator app on a phone knows nothing of the
+ * sandbox's simulated clock.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { generate, verify } from 'otplib';
@@ -12,8 +15,17 @@ export interface AuthOptions {
   nowMs?: () => number;
   maxFailures?: number;
   lockMs?: number;
+  /** Idle timeout of a logged-in session. */
   sessionMs?: number;
+  /** Absolute lifetime of a logged-in session, however active. */
+  sessionMaxMs?: number;
+  /** Lifetime of a session between the password and the code. */
+  passwordStageMs?: number;
 }
+
+const DEFAULTS = { maxFailures: 5, lockMs: 15 * 60_000, sessionMs: 30 * 60_000, sessionMaxMs: 8 * 3600_000, passwordStageMs: 5 * 60_000 };
+/** Failure counters kept at most (the oldest unlocked ones go first): memory stays bounded. */
+const MAX_TRACKED_USERS = 10_000;
 
 export interface Session {
   id: string;
@@ -24,6 +36,8 @@ export interface Session {
   /** Password accepted, code still to come. */
   stage: 'password' | 'authenticated';
   expiresAt: number;
+  /** The session ends then, however active (absolute lifetime). */
+  endsAt: number;
   lang: 'sv' | 'en';
 }
 
@@ -35,6 +49,7 @@ interface UserState {
 }
 
 export type TotpOutcome = 'ok' | 'wrong' | 'replayed' | 'locked';
+export type PasswordOutcome = 'ok' | 'wrong' | 'locked';
 
 export class InternetBankAuth {
   private readonly sessions = new Map<string, Session>();
@@ -45,17 +60,35 @@ export class InternetBankAuth {
     this.now = options.nowMs ?? Date.now;
   }
 
+  private setting<K extends keyof typeof DEFAULTS>(key: K): number {
+    return this.options[key] ?? DEFAULTS[key];
+  }
+
   private user(key: string): UserState {
     let state = this.users.get(key);
     if (!state) {
+      if (this.users.size >= MAX_TRACKED_USERS) this.forgetOldest();
       state = { failures: 0, lockedUntil: 0, lastTimeStep: -1 };
       this.users.set(key, state);
     }
     return state;
   }
 
-  createSession(init: Omit<Session, 'id' | 'csrf' | 'expiresAt'>): Session {
-    const session: Session = { ...init, id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + (this.options.sessionMs ?? 30 * 60_000) };
+  private forgetOldest(): void {
+    for (const [key, state] of this.users) {
+      if (state.lockedUntil <= this.now() && state.lastTimeStep < 0) {
+        this.users.delete(key);
+        return;
+      }
+    }
+  }
+
+  createSession(init: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'endsAt'>): Session {
+    const now = this.now();
+    this.sweep(now);
+    const lifetime = init.stage === 'password' ? this.setting('passwordStageMs') : this.setting('sessionMaxMs');
+    const idle = init.stage === 'password' ? this.setting('passwordStageMs') : this.setting('sessionMs');
+    const session: Session = { ...init, id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), expiresAt: now + idle, endsAt: now + lifetime };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -64,12 +97,27 @@ export class InternetBankAuth {
     if (!id) return undefined;
     const session = this.sessions.get(id);
     if (!session) return undefined;
-    if (session.expiresAt < this.now()) {
+    const now = this.now();
+    if (session.expiresAt < now || session.endsAt < now) {
       this.sessions.delete(id);
       return undefined;
     }
-    session.expiresAt = this.now() + (this.options.sessionMs ?? 30 * 60_000);
+    if (session.stage === 'authenticated') session.expiresAt = Math.min(now + this.setting('sessionMs'), session.endsAt);
     return session;
+  }
+
+  private sweep(now: number): void {
+    if (this.sessions.size < 1000) return;
+    for (const [id, session] of this.sessions) if (session.expiresAt < now || session.endsAt < now) this.sessions.delete(id);
+  }
+
+  /** Records a password attempt; a locked user id is refused even with the right password. */
+  passwordAttempt(userKey: string, correct: boolean): PasswordOutcome {
+    const state = this.user(userKey);
+    if (state.lockedUntil > this.now()) return 'locked';
+    if (correct) return 'ok';
+    const outcome = this.fail(state, 'wrong');
+    return outcome === 'locked' ? 'locked' : 'wrong';
   }
 
   end(id: string | undefined): void {
@@ -102,8 +150,8 @@ export class InternetBankAuth {
 
   private fail(state: UserState, outcome: 'wrong' | 'replayed'): TotpOutcome {
     state.failures++;
-    if (state.failures >= (this.options.maxFailures ?? 5)) {
-      state.lockedUntil = this.now() + (this.options.lockMs ?? 15 * 60_000);
+    if (state.failures >= this.setting('maxFailures')) {
+      state.lockedUntil = this.now() + this.setting('lockMs');
       state.failures = 0;
       return 'locked';
     }

@@ -4,7 +4,7 @@
  * the same engine call the API makes, so it produces the same reports and webhooks.
  */
 import { randomBytes } from 'node:crypto';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { generateURI } from 'otplib';
@@ -12,25 +12,41 @@ import { isBankId } from '../banks/index.ts';
 import type { Engine } from '../engine/bank.ts';
 import type { InternetBankUser, SandboxCore } from '../engine/model.ts';
 import { InternetBankAuth, type AuthOptions, type Session } from './auth.ts';
-import { accountsPage, enrolPage, filesPage, futurePage, layout, loginPage, totpPage, type Lang, type PageContext } from './views.ts';
+import { randomUUID } from 'node:crypto';
+import { accountsPage, enrolPage, errorPage, filesPage, futurePage, layout, loginPage, totpPage, type Lang, type PageContext } from './views.ts';
 
 const SESSION_COOKIE = 'sb_session';
 const LOGIN_CSRF_COOKIE = 'sb_login_csrf';
 
+/** Cookies as sent; a value that is not valid percent-encoding is ignored, never an error. */
 function cookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    try {
+      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // a malformed cookie is as good as none
+    }
   }
   return out;
 }
 
-function setCookie(res: Response, bank: string, name: string, value: string, maxAgeSeconds?: number): void {
+/** `Secure` whenever the page was served over https (directly, or behind a trusted proxy). */
+function setCookie(req: Request, res: Response, bank: string, name: string, value: string, maxAgeSeconds?: number): void {
   const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=/internetbank/${bank}`, 'HttpOnly', 'SameSite=Strict'];
+  if (req.secure) attributes.push('Secure');
   if (maxAgeSeconds !== undefined) attributes.push(`Max-Age=${maxAgeSeconds}`);
   res.append('Set-Cookie', attributes.join('; '));
 }
+
+const STATUS_TEXT: Record<number, [string, string]> = {
+  400: ['Felaktig förfrågan.', 'Bad request.'],
+  404: ['Sidan finns inte.', 'There is no such page.'],
+  413: ['Formuläret är för stort.', 'The form is too large.'],
+  415: ['Formuläret kunde inte läsas.', 'The form could not be read.'],
+};
 
 export function internetBankRouter(engine: Engine, options: AuthOptions = {}): express.Router {
   const auth = new InternetBankAuth(options);
@@ -76,7 +92,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   /** Only an authenticated session with a valid CSRF token may change anything. */
   const guarded = (handler: (req: Request, res: Response, bank: string, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const session = sessionOf(req);
     if (req.method === 'POST' && !auth.checkCsrf(session, (req.body as Record<string, unknown> | undefined)?.['_csrf'])) {
       return void res.status(403).type('html').send(layout({ bank, lang: langOf(req, session) }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(langOf(req, session), 'Ogiltig eller saknad säkerhetstoken (CSRF). Ladda om sidan och försök igen.', 'Invalid or missing security token (CSRF). Reload the page and try again.')}</p>`));
@@ -87,34 +103,40 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 
   router.get('/', (req, res) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const session = sessionOf(req);
     if (session?.stage === 'authenticated' && session.bank === bank) return void res.redirect(303, `/internetbank/${bank}/files`);
     const csrf = randomBytes(18).toString('base64url');
-    setCookie(res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
+    setCookie(req, res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
     const lang = langOf(req);
-    if (req.query['lang']) setCookie(res, bank, 'sb_lang', lang, 365 * 86400);
+    if (req.query['lang']) setCookie(req, res, bank, 'sb_lang', lang, 365 * 86400);
     res.type('html').send(loginPage({ bank, lang }, csrf));
   });
 
   router.post('/login', (req, res) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('text').send('unknown bank');
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const body = req.body as Record<string, string | undefined>;
     const lang = langOf(req);
     const expected = cookies(req)[LOGIN_CSRF_COOKIE];
     if (!expected || body['_csrf'] !== expected) {
       return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(lang, 'Ogiltig säkerhetstoken (CSRF).', 'Invalid security token (CSRF).')}</p>`));
     }
-    const found = findUser(bank, String(body['userId'] ?? '').trim());
-    if (!found || found.user.password !== body['password']) {
+    const userId = String(body['userId'] ?? '').trim().slice(0, 64);
+    const found = findUser(bank, userId);
+    const outcome = auth.passwordAttempt(`${bank}/${userId}`, found !== undefined && typeof body['password'] === 'string' && found.user.password === body['password']);
+    if (!found || outcome !== 'ok') {
       const csrf = randomBytes(18).toString('base64url');
-      setCookie(res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
-      return void res.status(401).type('html').send(loginPage({ bank, lang, message: { kind: 'error', text: tr(lang, 'Fel användar-id eller lösenord.', 'Wrong user id or password.') } }, csrf));
+      setCookie(req, res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
+      const lockedUntil = auth.lockedUntil(`${bank}/${userId}`);
+      const text = outcome === 'locked'
+        ? tr(lang, `För många felaktiga försök. Användaren är låst till kl. ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)}.`, `Too many failed attempts. The user is locked until ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)} (Swedish time).`)
+        : tr(lang, 'Fel användar-id eller lösenord.', 'Wrong user id or password.');
+      return void res.status(outcome === 'locked' ? 423 : 401).type('html').send(loginPage({ bank, lang, message: { kind: 'error', text } }, csrf));
     }
     auth.end(cookies(req)[SESSION_COOKIE]);
     const session = auth.createSession({ bank, sandboxId: found.core.id, userId: found.user.id, stage: 'password', lang });
-    setCookie(res, bank, SESSION_COOKIE, session.id);
+    setCookie(req, res, bank, SESSION_COOKIE, session.id);
     res.redirect(303, `/internetbank/${bank}/login/totp`);
   });
 
@@ -125,16 +147,14 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     res.type('html').send(totpPage(contextFor(req, bank, session)));
   });
 
-  router.get('/enrol', async (req, res) => {
-    const bank = bankOf(req);
-    const session = sessionOf(req);
-    if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
+  // The key is shown only to a fully logged-in session: the password alone never reveals it.
+  router.get('/enrol', guarded(async (req, res, bank, session) => {
     const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
     if (!user) return void res.redirect(303, `/internetbank/${bank}/`);
     const uri = generateURI({ issuer: `sandbank ${bank}`, label: user.id, secret: user.totpSecret });
     const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, width: 220 });
     res.type('html').send(enrolPage(contextFor(req, bank, session), uri, svg, user.totpSecret));
-  });
+  }));
 
   router.post('/login/totp', async (req, res) => {
     const bank = bankOf(req);
@@ -144,15 +164,15 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     if (!auth.checkCsrf(session, (req.body as Record<string, unknown>)['_csrf'])) return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', '<h1>403</h1>'));
     const user = engine.sandbox(session.sandboxId)?.users.find((u) => u.id === session.userId);
     if (!user) return void res.redirect(303, `/internetbank/${bank}/`);
-    const outcome = await auth.verifyTotp(`${session.sandboxId}/${user.id}`, user.totpSecret, String((req.body as Record<string, unknown>)['code'] ?? '').trim());
+    const outcome = await auth.verifyTotp(`${bank}/${user.id}`, user.totpSecret, String((req.body as Record<string, unknown>)['code'] ?? '').trim());
     if (outcome === 'ok') {
       // A new session id after login: a session fixed before login is worth nothing.
       auth.end(session.id);
       const fresh = auth.createSession({ bank, sandboxId: session.sandboxId, userId: session.userId, stage: 'authenticated', lang });
-      setCookie(res, bank, SESSION_COOKIE, fresh.id);
+      setCookie(req, res, bank, SESSION_COOKIE, fresh.id);
       return void res.redirect(303, `/internetbank/${bank}/files`);
     }
-    const lockedUntil = auth.lockedUntil(`${session.sandboxId}/${user.id}`);
+    const lockedUntil = auth.lockedUntil(`${bank}/${user.id}`);
     const text = outcome === 'locked'
       ? tr(lang, `För många felaktiga koder. Användaren är låst till kl. ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)}.`, `Too many wrong codes. The user is locked until ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)} (Swedish time).`)
       : outcome === 'replayed'
@@ -163,7 +183,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 
   router.post('/logout', guarded(async (req, res, bank, session) => {
     auth.end(session.id);
-    setCookie(res, bank, SESSION_COOKIE, '', 0);
+    setCookie(req, res, bank, SESSION_COOKIE, '', 0);
     res.redirect(303, `/internetbank/${bank}/`);
     void req;
   }));
@@ -225,6 +245,35 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   return router;
 }
 
+const pageLang = (req: Request): Lang => (req.query['lang'] === 'en' || cookies(req)['sb_lang'] === 'en' ? 'en' : 'sv');
+const pageBank = (req: Request): string => {
+  const segment = req.originalUrl.split('/')[2] ?? '';
+  return isBankId(segment) ? segment : 'swedbank';
+};
+
+/** The internet bank's own 404 page, for any path under /internetbank nobody serves. */
+function notFoundPage(req: Request, res: Response): void {
+  const lang = pageLang(req);
+  res.status(404).type('html').send(errorPage({ bank: pageBank(req), lang }, 404, tr(lang, ...(STATUS_TEXT[404] as [string, string]))));
+}
+
+/** Unreadable paths or forms, oversized forms, failures: the bank's own page; a cause is logged, never shown. */
+function errorPageFor(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const lang = pageLang(req);
+  const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  let text: string;
+  if (status === 500) {
+    const correlationId = randomUUID();
+    console.error(`[sandbank] internet bank internal error ${correlationId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    text = tr(lang, `Ett internt fel inträffade (referens ${correlationId}).`, `An internal error occurred (reference ${correlationId}).`);
+  } else text = tr(lang, ...(STATUS_TEXT[status] ?? (STATUS_TEXT[400] as [string, string])));
+  if (res.headersSent) return void res.end();
+  res.status(status).type('html').send(errorPage({ bank: pageBank(req), lang }, status, text));
+}
+
+const tr = (lang: Lang, sv: string, en: string) => (lang === 'sv' ? sv : en);
+
 export function mountInternetBank(app: express.Express, engine: Engine, options: AuthOptions = {}): void {
   app.use('/internetbank/:bank', internetBankRouter(engine, options));
+  app.use('/internetbank', notFoundPage, errorPageFor);
 }

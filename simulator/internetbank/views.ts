@@ -46,6 +46,7 @@ export function layout(ctx: PageContext, title: string, body: string): string {
 <li><a href="${base}/files">${tr(ctx.lang, 'Att signera', 'To sign')}</a></li>
 <li><a href="${base}/future">${tr(ctx.lang, 'Framtida betalningar', 'Future payments')}</a></li>
 <li><a href="${base}/accounts">${tr(ctx.lang, 'Konton', 'Accounts')}</a></li>
+<li><a href="${base}/enrol">${tr(ctx.lang, 'Autentiseringsapp', 'Authenticator app')}</a></li>
 <li><form method="post" action="${base}/logout"><input type="hidden" name="_csrf" value="${esc(ctx.csrf)}"><button type="submit">${tr(ctx.lang, 'Logga ut', 'Log out')}</button></form></li>
 </ul></nav>`
     : '';
@@ -100,7 +101,7 @@ export function totpPage(ctx: PageContext): string {
 <label for="code">${tr(lang, 'Sexsiffrig kod från din autentiseringsapp', 'Six-digit code from your authenticator app')}</label>
 <input id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required autofocus>
 <div><button class="primary" type="submit">${tr(lang, 'Logga in', 'Log in')}</button></div></form>
-<p><a href="/internetbank/${ctx.bank}/enrol">${tr(lang, 'Ställ in autentiseringsappen (QR-kod)', 'Set up the authenticator app (QR code)')}</a></p>`);
+<p>${tr(lang, 'Nyckeln till autentiseringsappen skrivs ut när sandbank startar och finns i sandlådans API (<code>GET /sandboxes/{id}</code>). Efter inloggning visas den som QR-kod under Autentiseringsapp.', "The authenticator key is printed when sandbank starts and is in the sandbox's API (<code>GET /sandboxes/{id}</code>). Once logged in, Authenticator app shows it as a QR code.")}</p>`);
 }
 
 export function enrolPage(ctx: PageContext, uri: string, qrSvg: string, secret: string): string {
@@ -110,7 +111,13 @@ export function enrolPage(ctx: PageContext, uri: string, qrSvg: string, secret: 
 <figure aria-label="QR code">${qrSvg}</figure>
 <p>${tr(lang, 'Eller ange nyckeln', 'Or enter the key')}: <code data-testid="totp-secret">${esc(secret)}</code></p>
 <p><code data-testid="otpauth-uri">${esc(uri)}</code></p></div>
-<p><a href="/internetbank/${ctx.bank}/login/totp">${tr(lang, 'Tillbaka till inloggningen', 'Back to log in')}</a></p>`);
+<p><a href="/internetbank/${ctx.bank}/files">${tr(lang, 'Tillbaka', 'Back')}</a></p>`);
+}
+
+/** The internet bank's own error page (never a framework's, never a stack trace). */
+export function errorPage(ctx: PageContext, status: number, text: string): string {
+  return layout(ctx, String(status), `<h1>${status}</h1><p class="error" role="alert">${esc(text)}</p>
+<p><a href="/internetbank/${ctx.bank}/">${tr(ctx.lang, 'Till inloggningen', 'To log in')}</a></p>`);
 }
 
 function creditorText(p: Payment): string {

@@ -84,16 +84,11 @@ describe('internet bank in Chromium', () => {
     await page.close();
   });
 
-  it('shows the enrolment page with the otpauth URI and a QR code', async () => {
+  it('shows the enrolment page with the otpauth URI and a QR code, once fully logged in', async () => {
     const { core } = await sandboxWithFile('sparbanken', [{ amountOre: 100, date: '2026-03-16' }]);
-    const admin = core.users[0];
-    if (!admin) throw new Error('no user');
     const page = await browser.newPage();
-    await page.goto(`${simulator.url}/internetbank/sparbanken/`);
-    await page.getByLabel(/Användar-id/).fill(admin.id);
-    await page.getByLabel('Lösenord').fill(admin.password);
-    await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('link', { name: /Ställ in autentiseringsappen/ }).click();
+    await logIn(page, core);
+    await page.getByRole('link', { name: 'Autentiseringsapp' }).click();
     expect(await page.textContent('[data-testid="otpauth-uri"]')).toMatch(/^otpauth:\/\/totp\/.*secret=/);
     expect(await page.locator('figure svg').count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOTS}enrolment.png`, fullPage: true });

@@ -19,7 +19,7 @@ let providerUrl = '';
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--memory', '--provider-states'], { stdio: ['ignore', 'pipe', 'pipe'] });
   providerUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -42,7 +42,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 describe('sandbank contracts verify (the real CLI, Pact verifier)', () => {
-  it.each(['swedbank', 'sparbanken'])('passes against a running `sandbank start` as %s with no other flags, and writes JUnit', async (bank) => {
+  it.each(['swedbank', 'sparbanken'])('passes against a running `sandbank start --provider-states` as %s with no other flags, and writes JUnit', async (bank) => {
     const junit = join(mkdtempSync(join(tmpdir(), 'sandbank-junit-')), 'pact.xml');
     const run = await sandbankAsync(['contracts', 'verify', '--provider-base-url', providerUrl, '--bank', bank, '--junit', junit]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
