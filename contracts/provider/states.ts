@@ -32,8 +32,9 @@ const MAX_STATE_BODY_LIMIT = 16 * 1024 * 1024;
 
 async function sandbox(ctx: ProviderStateContext, balanceOre = 500_000_00): Promise<string> {
   // The contract files name a fixed debtor account: the sandbox's primary account is that one.
+  const holder = ctx.engine.sandboxForKey(ctx.apiKey);
   const created = await ctx.engine.createSandbox({
-    bank: ctx.bank, seed: 4711, start: '2026-03-12T08:00:00', apiKey: ctx.apiKey,
+    bank: ctx.bank, seed: 4711, start: '2026-03-12T08:00:00', apiKey: ctx.apiKey, ...(holder ? { replaces: holder.id } : {}),
     openingBalancesOre: [balanceOre, 0], primaryAccount: CONTRACT_ACCOUNT, webhook: { url: 'http://127.0.0.1:9/contract-webhooks', secret: CONTRACT_WEBHOOK_SECRET },
   });
   if (!created.ok) throw new ProviderStateError(created.message);

@@ -13,6 +13,7 @@ import { balances, entriesOf, findAccount, type Balances } from './accounts.ts';
 import { addDays } from './calendar.ts';
 import { paymentsInCancellationDocument, requestCancellation, resolveCancellation, type CancellationChannel } from './cancellation.ts';
 import { advanceClock, type ClockTarget } from './clock.ts';
+import { isLocalDateTime, withinClockRange } from './clock-range.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
 import { dueDeliveries, eventsAfter, recordDelivery, type DueDelivery } from './events.ts';
 import { faultRules, httpFault, webhookFault } from './faults.ts';
@@ -99,12 +100,16 @@ export class Engine {
   // ── sandboxes ────────────────────────────────────────────────────────────────────────────
 
   async createSandbox(input: CreateSandboxInput): Promise<EngineResult<SandboxCore>> {
+    if (input.start !== undefined && !(isLocalDateTime(input.start) && withinClockRange(input.start))) return fail('INVALID_REQUEST', `${input.start} is not a real date and time the sandbox clock can show`);
     const seed = input.seed ?? drawSeed(this.options.random);
     if (input.apiKey !== undefined) {
+      // A fixed key never takes another tenant's sandbox: only the named one is replaced.
       const holder = this.byApiKey.get(input.apiKey);
+      if (holder !== undefined && holder !== input.replaces) return fail('API_KEY_IN_USE', 'that API key belongs to another sandbox');
       if (holder !== undefined) await this.deleteSandbox(holder);
     }
-    const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart);
+    const takenUserIds = new Set([...this.sandboxes.values()].flatMap((s) => s.core.users.map((u) => u.id)));
+    const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart, takenUserIds);
     const state = emptyState(core, addDays(dateOf(core.now), -1));
     this.sandboxes.set(core.id, state);
     this.byApiKey.set(core.apiKey, core.id);

@@ -3,7 +3,8 @@
  * processing in order — held reports released at the start of the day, execution at
  * cut-off (with retries and rejections), end-of-day statements and the BgMax file.
  */
-import { addDays, isBankDay } from './calendar.ts';
+import { dayNumber, fromDayNumber, isBankDay } from './calendar.ts';
+import { MAX_ADVANCE_DAYS, isLocalDateTime, withinClockRange } from './clock-range.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
 import { cutoffProcessing } from './execution.ts';
 import { releaseHeld } from './mailbox.ts';
@@ -24,10 +25,18 @@ export function processingPoints(day: string, cutoffTime: string): { at: LocalDa
   return points;
 }
 
+/** Lets the event loop serve other requests (other sandboxes) between two days. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function advanceClock(deps: EngineDeps, state: SandboxState, target: ClockTarget): Promise<EngineResult<SandboxCore>> {
   const core = state.core;
-  const to = 'days' in target ? `${addDays(dateOf(core.now), target.days)}${core.now.slice(10)}` : target.to.length === 10 ? `${target.to}${core.now.slice(10)}` : normalizeStart(target.to);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(to)) return fail('INVALID_REQUEST', `cannot move the clock to ${to}`);
+  if ('days' in target && !(Number.isSafeInteger(target.days) && target.days >= 0)) return fail('INVALID_REQUEST', 'days must be a whole number of days, 0 or more');
+  if ('to' in target && !isLocalDateTime(target.to)) return fail('INVALID_REQUEST', `${target.to} is not a real date and time`);
+  const from = dayNumber(dateOf(core.now));
+  const toDay = 'days' in target ? from + target.days : dayNumber(target.to.slice(0, 10));
+  if (toDay - from > MAX_ADVANCE_DAYS) return fail('INVALID_REQUEST', `one call moves the clock at most ${MAX_ADVANCE_DAYS} days; advance in steps`, { maxDays: MAX_ADVANCE_DAYS });
+  const to = 'days' in target ? `${fromDayNumber(toDay)}${core.now.slice(10)}` : target.to.length === 10 ? `${target.to}${core.now.slice(10)}` : normalizeStart(target.to);
+  if (!withinClockRange(to)) return fail('INVALID_REQUEST', `the sandbox clock cannot show ${to}`);
   if (to < core.now) return fail('CLOCK_BACKWARDS', `the sandbox clock only moves forward: it is ${core.now}, asked for ${to}`, { now: core.now });
   const profile = profileOf(state);
   const run: Record<'release-held' | 'cut-off' | 'end-of-day', (day: string, dirty: Dirty) => void> = {
@@ -35,7 +44,10 @@ export async function advanceClock(deps: EngineDeps, state: SandboxState, target
     'cut-off': (day, dirty) => cutoffProcessing(state, day, dirty),
     'end-of-day': (day, dirty) => endOfDay(state, day, dirty),
   };
-  for (let day = dateOf(core.now); day <= dateOf(to); day = addDays(day, 1)) {
+  // Days are compared as day numbers: as strings, the day after 9999-12-31 sorts before it.
+  for (let n = from; n <= toDay; n++) {
+    const day = fromDayNumber(n);
+    if (n > from) await yieldToOthers();
     for (const point of processingPoints(day, profile.cutoffTime)) {
       if (point.at <= core.now || point.at > to) continue;
       core.now = point.at;

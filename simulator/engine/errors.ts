@@ -20,6 +20,7 @@ export const ENGINE_ERROR_CODES = [
   'PAYMENT_NOT_CANCELLABLE',
   'INVALID_REQUEST',
   'SERVICE_UNAVAILABLE',
+  'API_KEY_IN_USE',
 ] as const;
 
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];

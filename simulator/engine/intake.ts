@@ -178,6 +178,12 @@ export function intake(bytes: Uint8Array, profile: BankProfile): IntakeResult {
     return { format: 'lb', messageId: '', fileRejections: [{ code: 'FF01', message }], issues: parsed.issues, payments: [] };
   }
   const { payments, fileLevel, sender } = lbPayments(file.records, parsed.issues);
+  // The opening record's currency applies to every payment after it: one the bank does not
+  // take (an unknown code, USD, EUR at a SEK-only bank) rejects those payments.
+  const currencies: readonly string[] = profile.pain001Rules.currencies;
+  for (const p of payments) {
+    if (!currencies.includes(p.currency)) p.rejections.push({ code: reasonCodeFor('CURRENCY_NOT_ALLOWED'), message: `${profile.displayName} does not take LB payments in ${p.currency || 'that currency'} (${currencies.join(' or ')})` });
+  }
   const fileRejections = fileLevel.map(reason);
   if (!profile.acceptedFormats.includes('lb')) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept Bankgirot LB files` });
   // LB has no message id; the engine identifies an LB file by its sender and content hash.

@@ -5,7 +5,7 @@
 import type { Random } from '../../formats/random.ts';
 import type { BankId, BankProfile, SigningMode } from '../banks/index.ts';
 import type { LocalDateTime, SandboxCore, WebhookConfig } from './model.ts';
-import { seedSandboxData, token } from './sandbox-factory.ts';
+import { seedSandboxData, token, totpSecret } from './sandbox-factory.ts';
 import { normalizeStart } from './state.ts';
 
 export interface CreateSandboxInput {
@@ -18,10 +18,11 @@ export interface CreateSandboxInput {
   signingModes?: SigningMode[];
   webhook?: { url: string; secret?: string };
   /**
-   * A fixed API key (provider states for contract verification use a known one). A sandbox
-   * already holding this key is replaced.
+   * A fixed API key (test-only provider states keep the caller's key). Only the sandbox named
+   * in `replaces` may already hold it: that one is replaced, any other holder is refused.
    */
   apiKey?: string;
+  replaces?: string;
   /** A fixed primary account (clearing + account number) instead of a generated one. */
   primaryAccount?: { clearing: string; accountNumber: string };
 }
@@ -36,8 +37,12 @@ export function drawSeed(random: Random): number {
   return random.int(1, 2 ** 31 - 1);
 }
 
-/** The core of a new sandbox; the random source draws its id, API key and webhook secret, in that order. */
-export function newSandboxCore(profile: BankProfile, random: Random, input: CreateSandboxInput & { seed: number }, defaultStart: () => LocalDateTime): SandboxCore {
+/**
+ * The core of a new sandbox; the random source draws its id, API key, webhook secret and its
+ * users' ids and credentials, in that order. The seed reproduces the company, accounts and
+ * user names, never a login: internet-bank user ids are unique across the server (`takenUserIds`).
+ */
+export function newSandboxCore(profile: BankProfile, random: Random, input: CreateSandboxInput & { seed: number }, defaultStart: () => LocalDateTime, takenUserIds: ReadonlySet<string> = new Set()): SandboxCore {
   const seed = input.seed;
   const data = seedSandboxData(profile, seed, {
     ...(input.companyName === undefined ? {} : { companyName: input.companyName }),
@@ -45,19 +50,30 @@ export function newSandboxCore(profile: BankProfile, random: Random, input: Crea
     ...(input.primaryAccount === undefined ? {} : { primaryAccount: input.primaryAccount }),
   });
   const now = normalizeStart(input.start ?? defaultStart());
+  const id = `sbx_${token(random, 12)}`;
+  const apiKey = input.apiKey ?? `sk_test_${token(random, 32)}`;
+  const webhook = webhookConfig(random, input.webhook);
+  const taken = new Set(takenUserIds);
+  const users = data.users.map((user) => {
+    let userId: string;
+    do userId = `u${random.digits(8)}`;
+    while (taken.has(userId));
+    taken.add(userId);
+    return { ...user, id: userId, password: token(random, 16), totpSecret: totpSecret(random) };
+  });
   return {
-    id: `sbx_${token(random, 12)}`,
+    id,
     bank: input.bank,
     seed,
-    apiKey: input.apiKey ?? `sk_test_${token(random, 32)}`,
+    apiKey,
     createdAt: now,
     now,
     company: data.company,
     accounts: data.accounts,
-    users: data.users,
+    users,
     signingModes: input.signingModes ?? [...profile.signingModes],
     counters: { file: 0, payment: 0, report: 0, entry: 0, event: 0, incoming: 0, cancellation: 0 },
-    webhook: webhookConfig(random, input.webhook),
+    webhook,
     faults: [],
     heldReports: [],
   };

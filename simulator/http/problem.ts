@@ -7,7 +7,7 @@ import type { EngineErrorCode } from '../engine/errors.ts';
 import type { ApiResponse } from './types.ts';
 
 export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR'
-  | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED' | 'API_KEY_IN_USE';
+  | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED';
 
 export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> = {
   SANDBOX_NOT_FOUND: { status: 404, title: 'Sandbox not found' },

@@ -5,26 +5,11 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from '../../formats/dates.ts';
+import { CLOCK_YEARS, MAX_ADVANCE_DAYS, isLocalDateTime, withinClockRange } from '../engine/clock-range.ts';
 import { problem } from './problem.ts';
 import type { ApiResponse } from './types.ts';
 
-/** The years a sandbox clock may show (start, clock targets). */
-export const CLOCK_YEARS = { from: 2000, to: 2199 } as const;
-/** One clock advance moves at most this many days (about ten years): long runs go in steps. */
-export const MAX_ADVANCE_DAYS = 3660;
-
-export function withinClockRange(dateOrDateTime: string): boolean {
-  const year = Number(dateOrDateTime.slice(0, 4));
-  return year >= CLOCK_YEARS.from && year <= CLOCK_YEARS.to;
-}
-
-/** `YYYY-MM-DD` or `YYYY-MM-DDThh:mm[:ss]` naming a real day and a real time of day. */
-export function isLocalDateTime(text: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  if (!m || !isIsoDate(m[1] as string)) return false;
-  if (m[2] === undefined) return true;
-  return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4] ?? 0) <= 59;
-}
+export { CLOCK_YEARS, MAX_ADVANCE_DAYS, isLocalDateTime, withinClockRange };
 
 const isoDate = z.string().refine(isIsoDate, 'a real date, YYYY-MM-DD');
 const isoDateTime = z.string().refine(isLocalDateTime, 'a real date and time, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss] (hours 00–23)')
