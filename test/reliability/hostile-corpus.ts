@@ -233,6 +233,19 @@ export function pageCorpus(bank: string): HostileCase[] {
   ];
 }
 
+/** The operator console: its own error pages (or its log-in page again), never a trace. */
+export function consoleCorpus(sandboxId: string): HostileCase[] {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  return [
+    { name: 'console: malformed cookie', method: 'GET', path: '/console/sandboxes', headers: { cookie: 'sb_console=%E0%A4%A' }, expect: { kind: 'page' } },
+    { name: 'console: log-in form over the limit', method: 'POST', path: '/console/login', headers: form, body: `key=${'k'.repeat(100_000)}`, expect: { kind: 'page' } },
+    { name: 'console: log-in without CSRF', method: 'POST', path: '/console/login', headers: form, body: 'key=sk_test_x', expect: { kind: 'page' } },
+    { name: 'console: malformed path', method: 'GET', path: '/console/sandboxes/%ZZ', expect: { kind: 'page' } },
+    { name: 'console: clock without a session', method: 'POST', path: `/console/sandboxes/${sandboxId}/clock`, headers: form, body: 'to=2026-02-30', expect: { kind: 'page' } },
+    { name: 'console: unknown page', method: 'GET', path: '/console/admin/../../etc', expect: { kind: 'page' } },
+  ];
+}
+
 /** Requests node itself must answer (before any handler): broken HTTP, huge headers. */
 export function protocolCorpus(): HostileCase[] {
   const raw = (name: string, text: string): HostileCase => ({ name, method: 'RAW', path: '', raw: text, expect: { kind: 'problem' } });

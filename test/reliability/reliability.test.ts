@@ -11,7 +11,7 @@ import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
 import { PROBLEMS } from '../../simulator/http/problem.ts';
 import { sender } from '../simulator/api-suite.ts';
-import { apiCorpus, fileCorpus, pageCorpus, protocolCorpus, type HostileCase, type Tenant } from './hostile-corpus.ts';
+import { apiCorpus, consoleCorpus, fileCorpus, pageCorpus, protocolCorpus, type HostileCase, type Tenant } from './hostile-corpus.ts';
 
 /** Traces ("at fn (file:line)"), absolute paths, module folders, source file positions. */
 const LEAK = /\bat [\w$.<>\[\] ]+ \(|\bat (?:file|node):|\/work\/|\/home\/|\/tmp\/|\/usr\/|node_modules|file:\/\/|\.(?:ts|js|mjs):\d+|[A-Z]:\\/;
@@ -84,7 +84,7 @@ describe('reliability: a hostile corpus against a real server', () => {
   it('answers every hostile request clearly, stays up, and never leaks a trace or a path', async () => {
     const a = await tenant('swedbank', 31);
     const b = await tenant('sparbanken', 32);
-    const cases = [...apiCorpus(a, b), ...apiCorpus(b, a).filter((c) => c.path.startsWith('/v1/')), ...fileCorpus(a), ...fileCorpus(b), ...pageCorpus('swedbank'), ...pageCorpus('sparbanken'), ...protocolCorpus()];
+    const cases = [...apiCorpus(a, b), ...apiCorpus(b, a).filter((c) => c.path.startsWith('/v1/')), ...fileCorpus(a), ...fileCorpus(b), ...pageCorpus('swedbank'), ...pageCorpus('sparbanken'), ...consoleCorpus(a.sandboxId), ...protocolCorpus()];
     console.log(`reliability corpus: ${cases.length} hostile requests`);
     expect(cases.length).toBeGreaterThanOrEqual(300);
     const failures: string[] = [];
@@ -110,7 +110,7 @@ describe('reliability: a hostile corpus against a real server', () => {
         else if (c.expect.code !== undefined && problemCode !== c.expect.code) failures.push(`code ${problemCode}, expected ${c.expect.code}: ${where}`);
       } else if (c.expect.kind === 'page') {
         const page = answer.status >= 400 && answer.status < 500 && answer.contentType.startsWith('text/html');
-        const toLogin = answer.status === 303 && /^\/internetbank\/\w+\/$/.test(answer.location ?? '');
+        const toLogin = answer.status === 303 && /^\/(?:internetbank\/\w+|console)\/$/.test(answer.location ?? '');
         if (!page && !toLogin) failures.push(`not an internet-bank 4xx page: ${where}`);
       } else if (answer.status === 202) {
         const fileId = (JSON.parse(answer.body) as { fileId: string }).fileId;
