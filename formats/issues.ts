@@ -81,6 +81,11 @@ export const ISSUE_CODES = {
   CONTROL_COUNT_MISMATCH: 'AM18',
   SIE_SYNTAX: 'FF01',
   SIE_UNBALANCED_VOUCHER: 'FF01',
+  SIE_CHECKSUM_MISMATCH: 'FF01',
+  SIE_CHECKSUM_MISSING: 'FF01',
+  SIE_UNKNOWN_ACCOUNT: 'FF01',
+  SIE_ENCODING_MISMATCH: 'FF01',
+  SIE_FORMAT_UNSUPPORTED: 'FF01',
 } as const satisfies Record<string, string>;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

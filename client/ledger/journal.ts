@@ -2,7 +2,7 @@
  * Double-entry bookkeeping on BAS accounts: vouchers that always balance, the postings of the
  * purchasing flow, a trial balance and the SIE 4 export (via formats/).
  */
-import { writeSie, type SieFile } from '../../formats/sie/sie4.ts';
+import { writeSieExport } from './sie-export.ts';
 
 export const BAS_ACCOUNTS: Record<string, string> = {
   '1510': 'Kundfordringar',
@@ -119,26 +119,8 @@ export class Journal {
     return this.trialBalance(asOf).find((r) => r.account === account)?.balanceOre ?? 0;
   }
 
-  /** SIE 4 export for an accounting overview service (balance sheet #UB, P&L #RES, vouchers). */
+  /** SIE 4 export for an accounting overview service (see sie-export.ts for what it holds). */
   toSie(company: { name: string; organisationNumber: string }, fiscalYear: { start: string; end: string }, generated: string): string {
-    const compact = (d: string) => d.replace(/-/g, '');
-    const inYear = this.vouchers.filter((v) => v.date >= fiscalYear.start && v.date <= fiscalYear.end);
-    const balances = new Journal(inYear).trialBalance();
-    const sie: SieFile = {
-      program: { name: 'sandbank reference client', version: '0.1.0' },
-      generated: compact(generated),
-      companyName: company.name,
-      organisationNumber: `${company.organisationNumber.slice(0, 6)}-${company.organisationNumber.slice(6)}`,
-      fiscalYears: [{ index: 0, start: compact(fiscalYear.start), end: compact(fiscalYear.end) }],
-      chartOfAccountsType: 'BAS2014',
-      currency: 'SEK',
-      accounts: balances.map((b) => ({ number: b.account, name: b.name || `Konto ${b.account}` })),
-      openingBalances: [],
-      closingBalances: balances.filter((b) => b.account < '3000').map((b) => ({ yearIndex: 0, account: b.account, amountOre: b.balanceOre })),
-      results: balances.filter((b) => b.account >= '3000').map((b) => ({ yearIndex: 0, account: b.account, amountOre: b.balanceOre })),
-      vouchers: inYear.map((v) => ({ series: v.series, number: String(v.number), date: compact(v.date), text: v.text, transactions: v.lines.map((l) => ({ account: l.account, objects: '{}', amountOre: l.amountOre })) })),
-      other: [],
-    };
-    return writeSie(sie);
+    return writeSieExport({ program: { name: 'sandbank reference client', version: '0.1.0' }, company, fiscalYear, generated, vouchers: this.vouchers, accountNames: BAS_ACCOUNTS });
   }
 }

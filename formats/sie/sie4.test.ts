@@ -5,6 +5,8 @@ import { encodeSie, parseSie, tokenizeSieLine, writeSie, type SieFile } from './
 
 const file: SieFile = {
   program: { name: 'sandbank', version: '0.1.0' },
+  sieType: 4,
+  format: 'PC8',
   generated: '20260331',
   companyName: 'Fjällbacka Snickeri AB',
   organisationNumber: '556512-3456',
@@ -20,6 +22,7 @@ const file: SieFile = {
   openingBalances: [{ yearIndex: 0, account: '1930', amountOre: 10_000_000 }],
   closingBalances: [{ yearIndex: 0, account: '1930', amountOre: 8_750_000 }, { yearIndex: 0, account: '2440', amountOre: 0 }],
   results: [{ yearIndex: 0, account: '4010', amountOre: 1_000_000 }],
+  periodBalances: [{ yearIndex: 0, period: '202603', account: '1930', objects: '{}', amountOre: -1_250_000 }, { yearIndex: 0, period: '202603', account: '4010', objects: '{1 "Kontor 1"}', amountOre: 1_000_000 }],
   vouchers: [
     { series: 'A', number: '1', date: '20260314', text: 'Leverantörsfaktura 1001 Trävaruhuset', transactions: [
       { account: '4010', objects: '{}', amountOre: 1_000_000 },
@@ -41,6 +44,14 @@ describe('SIE 4', () => {
     expect(parsed.value).toEqual(file);
   });
 
+  it('round-trips a checksummed file (#KSUMMA after #FLAGGA and last)', () => {
+    const text = writeSie(file, { checksum: true });
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines.slice(0, 2)).toEqual(['#FLAGGA 0', '#KSUMMA']);
+    expect(lines.at(-1)).toMatch(/^#KSUMMA \d+$/);
+    expect(parseSie(encodeSie(text)).value).toEqual(file);
+  });
+
   it('writes the header the format requires, in code page 437', () => {
     const text = writeSie(file);
     expect(text.split('\r\n').slice(0, 3)).toEqual(['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4']);
@@ -52,7 +63,7 @@ describe('SIE 4', () => {
 
   it('reports a voucher that does not balance', () => {
     const broken = writeSie(file).replace('#TRANS 1930 {} -12500.00', '#TRANS 1930 {} -12499.00');
-    expect(parseSie(broken).issues.map((i) => i.code)).toEqual(['SIE_UNBALANCED_VOUCHER']);
+    expect(parseSie(broken).issues.map((i) => [i.code, i.line])).toEqual([['SIE_UNBALANCED_VOUCHER', writeSie(file).split('\r\n').findIndex((l) => l.startsWith('#VER "B"')) + 1]]);
   });
 
   it('reports syntax problems with their line numbers and keeps reading', () => {

@@ -7,6 +7,8 @@
 import iconv from 'iconv-lite';
 import { issue, result, type FormatIssue, type ParseResult } from '../issues.ts';
 import { formatOre, parseAmountToOre } from '../money.ts';
+import { sieChecksum } from './checksum.ts';
+import { tokenizeSieLine } from './tokenize.ts';
 
 export interface SieTransaction {
   account: string;
@@ -33,8 +35,23 @@ export interface SieBalance {
   amountOre: number;
 }
 
+/** #PSALDO: one account's change during one calendar month of a fiscal year. */
+export interface SiePeriodBalance {
+  yearIndex: number;
+  /** YYYYMM */
+  period: string;
+  account: string;
+  /** The object list as written inside the braces; `{}` is the account as a whole. */
+  objects: string;
+  amountOre: number;
+}
+
 export interface SieFile {
   program: { name: string; version: string };
+  /** #SIETYP: 1 year balances, 2 period balances, 3 object balances, 4 vouchers. Written as 4 when absent. */
+  sieType?: number;
+  /** #FORMAT: the character set; the standard allows only PC8 (code page 437). */
+  format?: string;
   generated: string;
   companyName: string;
   organisationNumber?: string;
@@ -46,40 +63,11 @@ export interface SieFile {
   openingBalances: SieBalance[];
   closingBalances: SieBalance[];
   results: SieBalance[];
+  /** #PSALDO records, when the file has them. */
+  periodBalances?: SiePeriodBalance[];
   vouchers: SieVoucher[];
   /** Labels this codec keeps but does not interpret (#ADRESS, #DIM, #SRU, …). */
   other: { label: string; fields: string[] }[];
-}
-
-/** Splits one SIE line into fields: quoted strings (with \" escapes), {object lists}, bare words. */
-export function tokenizeSieLine(line: string): string[] {
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    const c = line[i];
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '"') {
-      let value = '';
-      i++;
-      while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < line.length) i++;
-        value += line[i];
-        i++;
-      }
-      i++;
-      tokens.push(value);
-    } else if (c === '{') {
-      const end = line.indexOf('}', i);
-      const close = end === -1 ? line.length : end;
-      tokens.push(`{${line.slice(i + 1, close).trim()}}`);
-      i = close + 1;
-    } else {
-      let value = '';
-      while (i < line.length && line[i] !== ' ' && line[i] !== '\t') value += line[i++];
-      tokens.push(value);
-    }
-  }
-  return tokens;
 }
 
 export function decodeCp437(input: string | Uint8Array): string {
@@ -93,9 +81,36 @@ function amountOf(text: string | undefined, line: number, issues: FormatIssue[])
   return 0;
 }
 
-export function parseSie(input: string | Uint8Array): ParseResult<SieFile> {
+/** Where each record of a parsed file sits (1-based lines), index for index with the file's arrays. */
+export interface SieLines {
+  sieType?: number;
+  format?: number;
+  /** The opening `#KSUMMA` and the closing `#KSUMMA <crc>`. */
+  checksumStart?: number;
+  checksumEnd?: number;
+  accounts: number[];
+  openingBalances: number[];
+  closingBalances: number[];
+  results: number[];
+  periodBalances: number[];
+  vouchers: number[];
+  transactions: number[][];
+}
+
+export interface SieParsed {
+  result: ParseResult<SieFile>;
+  lines: SieLines;
+  /** The value of the closing `#KSUMMA`, when the file is checksummed. */
+  checksum?: string;
+}
+
+/** Parses SIE and keeps the line of every record, so a refusal can say where each problem is. */
+export function parseSieDetailed(input: string | Uint8Array): SieParsed {
   const issues: FormatIssue[] = [];
   const file: SieFile = { program: { name: '', version: '' }, generated: '', companyName: '', fiscalYears: [], accounts: [], openingBalances: [], closingBalances: [], results: [], vouchers: [], other: [] };
+  const where: SieLines = { accounts: [], openingBalances: [], closingBalances: [], results: [], periodBalances: [], vouchers: [], transactions: [] };
+  let checksum: string | undefined;
+  const periodBalances: SiePeriodBalance[] = [];
   const lines = decodeCp437(input).split(/\r?\n/);
   let voucher: SieVoucher | undefined;
   let inBlock = false;
@@ -125,7 +140,9 @@ export function parseSie(input: string | Uint8Array): ParseResult<SieFile> {
         if (fields[3]) tx.date = fields[3];
         if (fields[4] !== undefined) tx.text = fields[4];
         voucher.transactions.push(tx);
+        where.transactions[where.transactions.length - 1]?.push(line);
       } else if (label !== '#RTRANS' && label !== '#BTRANS') {
+        // Not handling #RTRANS/#BTRANS, the standard says to skip them and keep the #TRANS lines.
         issues.push(issue('SIE_SYNTAX', `line ${line}`, `${label} inside a voucher block`, { line }));
       }
       return;
@@ -138,39 +155,70 @@ export function parseSie(input: string | Uint8Array): ParseResult<SieFile> {
       case '#RAR': file.fiscalYears.push({ index: Number(fields[0]), start: fields[1] ?? '', end: fields[2] ?? '' }); break;
       case '#KPTYP': if (fields[0]) file.chartOfAccountsType = fields[0]; break;
       case '#VALUTA': if (fields[0]) file.currency = fields[0]; break;
-      case '#KONTO': file.accounts.push({ number: fields[0] ?? '', name: fields[1] ?? '' }); break;
+      case '#KONTO': file.accounts.push({ number: fields[0] ?? '', name: fields[1] ?? '' }); where.accounts.push(line); break;
       case '#IB': case '#UB': case '#RES': {
         const balance = { yearIndex: Number(fields[0]), account: fields[1] ?? '', amountOre: amountOf(fields[2], line, issues) };
         (label === '#IB' ? file.openingBalances : label === '#UB' ? file.closingBalances : file.results).push(balance);
+        (label === '#IB' ? where.openingBalances : label === '#UB' ? where.closingBalances : where.results).push(line);
+        break;
+      }
+      case '#PSALDO': {
+        periodBalances.push({ yearIndex: Number(fields[0]), period: fields[1] ?? '', account: fields[2] ?? '', objects: fields[3] ?? '{}', amountOre: amountOf(fields[4], line, issues) });
+        where.periodBalances.push(line);
         break;
       }
       case '#VER': {
         voucher = { series: fields[0] ?? '', number: fields[1] ?? '', date: fields[2] ?? '', text: fields[3] ?? '', transactions: [] };
         if (fields[4]) voucher.registrationDate = fields[4];
         file.vouchers.push(voucher);
+        where.vouchers.push(line);
+        where.transactions.push([]);
         break;
       }
-      case '#FLAGGA': case '#FORMAT': case '#SIETYP':
+      case '#SIETYP': {
+        const type = Number(fields[0]);
+        if (!Number.isInteger(type) || type < 1 || type > 4) issues.push(issue('SIE_SYNTAX', `line ${line}`, `#SIETYP "${fields[0] ?? ''}" is not one of 1, 2, 3, 4`, { line, value: fields[0] ?? '' }));
+        else file.sieType = type;
+        where.sieType = line;
+        break;
+      }
+      case '#FORMAT': if (fields[0]) file.format = fields[0]; where.format = line; break;
+      case '#KSUMMA':
+        if (fields[0] === undefined) where.checksumStart ??= line;
+        else { where.checksumEnd = line; checksum = fields[0]; }
+        break;
+      case '#FLAGGA':
         break;
       default:
         file.other.push({ label, fields });
     }
   });
   if (inBlock) issues.push(issue('SIE_SYNTAX', 'end', 'voucher block not closed with "}"'));
-  file.vouchers.forEach((v) => {
+  if (periodBalances.length > 0) file.periodBalances = periodBalances;
+  file.vouchers.forEach((v, i) => {
     const sum = v.transactions.reduce((acc, t) => acc + t.amountOre, 0);
-    if (sum !== 0) issues.push(issue('SIE_UNBALANCED_VOUCHER', `#VER ${v.series} ${v.number}`, `voucher does not balance: transactions sum to ${formatOre(sum)}`, { value: formatOre(sum) }));
+    const line = where.vouchers[i];
+    if (sum !== 0) issues.push(issue('SIE_UNBALANCED_VOUCHER', line === undefined ? `#VER ${v.series} ${v.number}` : `line ${line}`, `voucher ${v.series} ${v.number} does not balance: its #TRANS lines sum to ${formatOre(sum)}`, { value: formatOre(sum), ...(line === undefined ? {} : { line }) }));
   });
-  return result(file, issues);
+  return { result: result(file, issues), lines: where, ...(checksum === undefined ? {} : { checksum }) };
+}
+
+export function parseSie(input: string | Uint8Array): ParseResult<SieFile> {
+  return parseSieDetailed(input).result;
 }
 
 function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** Writes SIE 4 text (encode with `encodeSie` for the CP437 bytes the format requires). */
-export function writeSie(file: SieFile): string {
-  const lines = ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', `#PROGRAM ${quote(file.program.name)} ${quote(file.program.version)}`, `#GEN ${file.generated}`, `#FNAMN ${quote(file.companyName)}`];
+export interface SieWriteOptions {
+  /** Frame the records with `#KSUMMA` … `#KSUMMA <CRC-32>` (SIE 4B section 10). */
+  checksum?: boolean;
+}
+
+/** Writes SIE text (encode with `encodeSie` for the CP437 bytes the format requires). */
+export function writeSie(file: SieFile, options: SieWriteOptions = {}): string {
+  const lines = ['#FORMAT PC8', `#SIETYP ${file.sieType ?? 4}`, `#PROGRAM ${quote(file.program.name)} ${quote(file.program.version)}`, `#GEN ${file.generated}`, `#FNAMN ${quote(file.companyName)}`];
   if (file.organisationNumber) lines.push(`#ORGNR ${file.organisationNumber}`);
   for (const year of file.fiscalYears) lines.push(`#RAR ${year.index} ${year.start} ${year.end}`);
   if (file.chartOfAccountsType) lines.push(`#KPTYP ${file.chartOfAccountsType}`);
@@ -180,6 +228,7 @@ export function writeSie(file: SieFile): string {
   for (const b of file.openingBalances) lines.push(`#IB ${b.yearIndex} ${b.account} ${formatOre(b.amountOre)}`);
   for (const b of file.closingBalances) lines.push(`#UB ${b.yearIndex} ${b.account} ${formatOre(b.amountOre)}`);
   for (const b of file.results) lines.push(`#RES ${b.yearIndex} ${b.account} ${formatOre(b.amountOre)}`);
+  for (const p of file.periodBalances ?? []) lines.push(`#PSALDO ${p.yearIndex} ${p.period} ${p.account} ${p.objects} ${formatOre(p.amountOre)}`);
   for (const v of file.vouchers) {
     lines.push(`#VER ${quote(v.series)} ${quote(v.number)} ${v.date} ${quote(v.text)}${v.registrationDate ? ` ${v.registrationDate}` : ''}`, '{');
     for (const t of v.transactions) {
@@ -188,7 +237,8 @@ export function writeSie(file: SieFile): string {
     }
     lines.push('}');
   }
-  return `${lines.join('\r\n')}\r\n`;
+  const framed = options.checksum ? ['#FLAGGA 0', '#KSUMMA', ...lines, `#KSUMMA ${sieChecksum(lines)}`] : ['#FLAGGA 0', ...lines];
+  return `${framed.join('\r\n')}\r\n`;
 }
 
 export function encodeSie(text: string): Uint8Array {
