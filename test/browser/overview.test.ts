@@ -1,0 +1,71 @@
+/**
+ * The accounting overview in a real browser (Chromium via playwright-core, see
+ * test/support/chromium.ts): a customer user logs in, sees the month's result and the chart,
+ * picks another month, and downloads the income statement as CSV.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../support/chromium.ts';
+import { ledgerExport, startTestOverview, uploadBytes, type TestOverview } from '../support/overview.ts';
+
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
+const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : `${mkdtempSync(join(tmpdir(), 'sandbank-screenshots-'))}/`;
+
+let overview: TestOverview;
+let browser: Browser;
+beforeAll(async () => {
+  overview = await startTestOverview();
+  const res = await uploadBytes(overview.url, overview.token, 'snickeri', ledgerExport());
+  if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
+  const install = findChromium();
+  browser = await chromium.launch({
+    executablePath: install.executablePath,
+    env: { ...process.env, ...install.env },
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await overview?.close();
+});
+
+describe('accounting overview in Chromium', () => {
+  it('a customer user logs in, sees the chart and the month\'s result, and downloads the CSV', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${overview.url}/overview`);
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    await page.getByLabel('Användarnamn').fill('anna@snickeri');
+    await page.getByLabel('Lösenord').fill('lösenord-anna');
+    await page.screenshot({ path: `${SCREENSHOTS}overview-login.png` });
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('heading', { name: 'mars 2026' }).waitFor();
+
+    // March: 61 000 kr of sales, 10 000 kr of material.
+    expect(await page.locator('[data-testid="month-result"] strong').textContent()).toBe('51\u00a0000,00\u00a0kr');
+    const chart = page.locator('svg#chart-result');
+    expect(await chart.isVisible()).toBe(true);
+    expect(await chart.locator('.point[data-series="Resultat"][data-period="202603"]').getAttribute('data-value-ore')).toBe('5100000');
+    expect(await chart.locator('.y-tick').allTextContents()).toContain('0 kr');
+    expect(await chart.locator('.axis-title').allTextContents()).toEqual(['Belopp (kronor)', 'Månad']);
+    expect(await page.locator('svg#chart-bank .point[data-period="202603"]').getAttribute('data-value-ore')).toBe('37875000');
+    await page.screenshot({ path: `${SCREENSHOTS}overview-month.png`, fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Månad' }).getByRole('link', { name: 'feb' }).click();
+    await page.getByRole('heading', { name: 'februari 2026' }).waitFor();
+    expect(await page.locator('[data-testid="month-result"] strong').textContent()).toBe('52\u00a0000,00\u00a0kr');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner resultaträkningen (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toBe('income-statement-2026-2026-02.csv');
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').split('\r\n').map((row) => row.split(';'));
+    expect(csv.find((row) => row[0] === 'Konto')).toEqual(['Konto', 'Namn', '2026-02', 'Hittills i år (t.o.m. 2026-02)', 'Helår']);
+    expect(csv.find((row) => row[0] === '3001')).toEqual(['3001', 'Försäljning inom Sverige, 25 % moms', '52000,00', '92000,00', '153000,00']);
+    expect(csv.find((row) => row[1] === 'Resultat')).toEqual(['', 'Resultat', '52000,00', '92000,00', '143000,00']);
+    await context.close();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * `sandbank overview start` and `sandbank overview upload` through the real binary: the
+ * printed ready-made bureau and user work; an upload exits 0 when stored, 1 with the file's
+ * line numbers when refused, 2 when nothing answers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCp437, encodeSie } from '../../formats/sie/sie4.ts';
+import { sandbankAsync } from '../support/cli.ts';
+import { ledgerExport, logIn } from '../support/overview.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/sandbank.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sandbank-overview-cli-'));
+let child: ChildProcess;
+let printed = '';
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [BIN, 'overview', 'start', '--port', '0', '--data', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      printed += c.toString();
+      if (printed.includes('Press Ctrl+C')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`sandbank overview start exited ${code}: ${printed}`)));
+  });
+});
+afterAll(() => {
+  child?.kill('SIGTERM');
+});
+
+const field = (pattern: RegExp) => pattern.exec(printed)?.[1] ?? '';
+
+describe('sandbank overview', () => {
+  it('start prints a bureau with its upload token and a customer user who can log in', async () => {
+    const url = field(/running at (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(url).not.toBe('');
+    expect(field(/upload token\s+(\S+)/)).not.toBe('');
+    const cookie = await logIn(url, field(/user (\S+)\s+password/), field(/password (\S+)/));
+    expect(cookie).toMatch(/^ov_session=/);
+  });
+
+  it('upload stores a file (exit 0) and refuses a bad one with its line numbers (exit 1)', async () => {
+    const url = field(/running at (http:\/\/127\.0\.0\.1:\d+)/);
+    const token = field(/upload token\s+(\S+)/);
+    const good = join(dir, 'books-2026.se');
+    writeFileSync(good, ledgerExport());
+    const stored = await sandbankAsync(['overview', 'upload', good, '--url', url, '--token', token, '--company', 'demo']);
+    expect(stored.stderr).toBe('');
+    expect(stored.code).toBe(0);
+    expect(stored.stdout).toContain('fiscal year 2026-01-01 – 2026-12-31 stored for demo');
+    const bad = join(dir, 'broken.se');
+    const text = decodeCp437(ledgerExport()).replace('#KSUMMA\r\n', '').replace(/#KSUMMA \d+\r\n/, '').replace('#TRANS 3001 {} -61000.00', '#TRANS 3001 {} -60000.00');
+    writeFileSync(bad, encodeSie(text));
+    const line = text.split('\r\n').findIndex((l, i, all) => l.startsWith('#VER') && all.slice(i, i + 6).some((n) => n.includes('-60000.00'))) + 1;
+    const refused = await sandbankAsync(['overview', 'upload', bad, '--url', url, '--token', token, '--company', 'demo']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`SIE_INVALID`);
+    expect(refused.stderr).toContain(`line ${line}`);
+  });
+
+  it('upload to nothing exits 2 naming the URL', async () => {
+    const file = join(dir, 'books.se');
+    writeFileSync(file, ledgerExport());
+    const result = await sandbankAsync(['overview', 'upload', file, '--url', 'http://127.0.0.1:9', '--token', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot reach http://127.0.0.1:9');
+  });
+});
