@@ -49,6 +49,8 @@ function cookies(req: Request): Record<string, string> {
 
 function setCookie(res: Response, name: string, value: string, maxAgeSeconds?: number): void {
   const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=${CONSOLE_BASE}`, 'HttpOnly', 'SameSite=Strict'];
+  // Secure whenever the console was served over https (directly, or behind a trusted proxy).
+  if (res.req.secure) attributes.push('Secure');
   if (maxAgeSeconds !== undefined) attributes.push(`Max-Age=${maxAgeSeconds}`);
   res.append('Set-Cookie', attributes.join('; '));
 }

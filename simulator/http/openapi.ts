@@ -23,7 +23,7 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /sandboxes': { summary: 'The sandboxes of the bearer: its own for a sandbox API key, every one for the operator key (no secrets)', tag: 'Test helpers', success: 200 },
   'GET /sandboxes/:sandboxId': { summary: 'The sandbox with its credentials', tag: 'Test helpers', success: 200 },
   'DELETE /sandboxes/:sandboxId': { summary: 'Delete the sandbox and everything in it', tag: 'Test helpers', success: 204 },
-  'POST /sandboxes/:sandboxId/clock/advance': { summary: 'Move the simulated clock forward ({days} or {to}); every passed bank day is processed', tag: 'Test helpers', body: { schema: schemas.advanceClock }, success: 200 },
+  'POST /sandboxes/:sandboxId/clock/advance': { summary: 'Move the simulated clock forward ({days} or {to}, at most 3,660 days per call, years 2000–2199); every passed bank day is processed', tag: 'Test helpers', body: { schema: schemas.advanceClock }, success: 200 },
   'GET /sandboxes/:sandboxId/faults': { summary: 'The fault rules', tag: 'Test helpers', success: 200 },
   'PUT /sandboxes/:sandboxId/faults': { summary: 'Replace the fault rules (match → action, first match wins)', tag: 'Test helpers', body: { schema: schemas.faults }, success: 200 },
   'POST /sandboxes/:sandboxId/incoming-payments': { summary: 'Simulate a customer paying the company\'s bankgiro (camt.054 now, BgMax at end of day)', tag: 'Test helpers', body: { schema: schemas.incomingPayment }, success: 201 },

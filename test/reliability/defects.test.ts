@@ -258,12 +258,15 @@ describe('9: password attempts are throttled and locked like codes', () => {
     expect(auth.session(full.id)).toBeUndefined();
   });
 
-  it('the session cookie is Secure when served over https (behind a trusted proxy)', async () => {
+  it('session cookies (internet bank, console) are Secure when served over https (behind a trusted proxy)', async () => {
     const sim = await simulator({ trustProxy: true });
     const plain = await fetch(`${sim.url}/internetbank/swedbank/`);
     expect(plain.headers.getSetCookie().join('\n')).not.toMatch(/Secure/);
     const tls = await fetch(`${sim.url}/internetbank/swedbank/`, { headers: { 'x-forwarded-proto': 'https' } });
     expect(tls.headers.getSetCookie().every((c) => /; Secure/.test(c))).toBe(true);
+    const consolePage = await fetch(`${sim.url}/console/`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(consolePage.headers.getSetCookie().length).toBeGreaterThan(0);
+    expect(consolePage.headers.getSetCookie().every((c) => /; Secure/.test(c))).toBe(true);
   });
 });
 
