@@ -69,14 +69,18 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     }
     return session?.lang ?? (cookies(req)['sb_lang'] === 'en' ? 'en' : 'sv');
   };
+  /** The one user with this id; an id held in two sandboxes (data from before ids were unique) logs into neither. */
   const findUser = (bank: string, userId: string): { core: SandboxCore; user: InternetBankUser } | undefined => {
+    let found: { core: SandboxCore; user: InternetBankUser } | undefined;
     for (const id of engine.sandboxIds()) {
       const core = engine.sandbox(id);
       if (core?.bank !== bank) continue;
       const user = core.users.find((u) => u.id === userId);
-      if (user) return { core, user };
+      if (!user) continue;
+      if (found) return undefined;
+      found = { core, user };
     }
-    return undefined;
+    return found;
   };
   const contextFor = (req: Request, bank: string, session: Session, message?: PageContext['message']): PageContext => {
     const core = engine.sandbox(session.sandboxId);
