@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { unreachable } from '../cli/errors.ts';
 import type { BankId } from '../simulator/banks/index.ts';
 import { junitReport, loadCatalog, markdownReport, runAll, summaryTable } from './runner.ts';
 
@@ -28,6 +29,13 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
   if (scenarios.length === 0) {
     out(`no scenario matches ${pattern}`);
     return 2;
+  }
+  if (options.target !== 'inprocess') {
+    try {
+      await fetch(`${options.target.replace(/\/$/, '')}/health`);
+    } catch (error) {
+      throw unreachable(options.target, error);
+    }
   }
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   out(`Running ${scenarios.length} scenario file(s) against ${options.target === 'inprocess' ? 'the in-process bank' : options.target}${seed === undefined ? '' : ` with seed ${seed}`}`);

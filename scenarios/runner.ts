@@ -177,6 +177,8 @@ export async function runScenario(target: Target, definition: Scenario, bank: Ba
       }
     }
     result.passed = result.error === undefined;
+    // A passed scenario's sandbox is of no more use; a failed one stays for inspection.
+    if (result.passed) await fetch(`${target.baseUrl}/sandboxes/${sandbox.sandboxId}`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.apiKey}` } });
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   }

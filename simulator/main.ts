@@ -3,10 +3,12 @@
  * the lowdb store to the simulator, and prints what a person needs to begin.
  */
 import { randomInt } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRandom } from '../formats/random.ts';
+import { sampleFileFor } from '../formats/sample-files.ts';
 import { formatOreSwedish } from '../formats/money.ts';
 import { stockholmDateTime } from '../formats/stockholm.ts';
 import { startSimulator, type Simulator } from './app.ts';
@@ -66,6 +68,14 @@ function lockDataDir(dir: string): () => void {
   };
 }
 
+/** A valid pain.001 for the sandbox's account, dated on its own clock. */
+function writeSample(dir: string, core: SandboxCore): string {
+  const file = sampleFileFor('pain001', sandboxView(core, false));
+  const path = join(dir, `${core.bank}-${core.id}.pain001.xml`);
+  writeFileSync(path, file.bytes);
+  return path;
+}
+
 function describeSandbox(url: string, core: SandboxCore): string {
   const view = sandboxView(core, true);
   const admin = view.internetBankUsers.find((u) => u.role === 'administrator');
@@ -97,9 +107,19 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
   });
   const engine = simulator.engine;
+  const defaults: SandboxCore[] = [];
   for (const bank of ['swedbank', 'sparbanken'] as const) {
-    if (!engine.sandboxIds().some((id) => engine.sandbox(id)?.bank === bank)) await engine.createSandbox({ bank });
+    const held = engine.sandboxIds().flatMap((id) => engine.sandbox(id) ?? []).filter((core) => core.bank === bank);
+    // Stores from before the flag existed: the first sandbox of each bank is its default.
+    const existing = held.find((core) => core.isDefault) ?? held[0];
+    if (existing) defaults.push(existing);
+    else {
+      const created = await engine.createSandbox({ bank, isDefault: true });
+      if (created.ok) defaults.push(created.value);
+    }
   }
+  const samplesDir = options.memory ? mkdtempSync(join(tmpdir(), 'sandbank-samples-')) : join(dataDir, 'samples');
+  mkdirSync(samplesDir, { recursive: true });
   if (!options.quiet) {
     console.log(`sandbank is running at ${simulator.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
     console.log(`  API reference      ${simulator.url}/docs   OpenAPI ${simulator.url}/openapi.json`);
@@ -108,10 +128,12 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
       console.log('  warning: this server serves other hosts and anyone reaching it can create sandboxes: set --operator-key');
     }
     console.log(`  console            ${simulator.url}/console/  (log in with an API key${options.operatorKey ? ' or the operator key' : ''})`);
-    for (const id of engine.sandboxIds()) {
-      const core = engine.sandbox(id);
-      if (core) console.log(describeSandbox(simulator.url, core));
+    for (const core of defaults) {
+      console.log(describeSandbox(simulator.url, core));
+      console.log(`    sample file        ${writeSample(samplesDir, core)}  (ready to upload)`);
     }
+    const others = engine.sandboxIds().length - defaults.length;
+    if (others > 0) console.log(`  and ${others} other sandbox(es): sandbank sandboxes list --operator-key <key>, or prune --older-than 7d`);
     console.log('Press Ctrl+C to stop.');
   }
   const stop = async () => {

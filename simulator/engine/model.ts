@@ -72,6 +72,14 @@ export interface SandboxCore {
   seed: number;
   apiKey: string;
   createdAt: LocalDateTime;
+  /**
+   * When the server opened it, on the server's own clock (not the sandbox clock, which a test
+   * may start anywhere): what `sandbank sandboxes prune --older-than` compares. Absent in
+   * sandboxes stored before it was recorded.
+   */
+  openedAt?: LocalDateTime;
+  /** One of the ready-made pair `sandbank start` creates. */
+  isDefault?: true;
   now: LocalDateTime;
   company: Company;
   accounts: SandboxAccount[];

@@ -25,6 +25,8 @@ export interface CreateSandboxInput {
   replaces?: string;
   /** A fixed primary account (clearing + account number) instead of a generated one. */
   primaryAccount?: { clearing: string; accountNumber: string };
+  /** One of the ready-made pair `sandbank start` creates (kept by prune, shown in the banner). */
+  isDefault?: boolean;
 }
 
 /** A webhook configuration; without a secret the bank makes one up. */
@@ -67,6 +69,8 @@ export function newSandboxCore(profile: BankProfile, random: Random, input: Crea
     seed,
     apiKey,
     createdAt: now,
+    openedAt: normalizeStart(defaultStart()),
+    ...(input.isDefault ? { isDefault: true } : {}),
     now,
     company: data.company,
     accounts: data.accounts,

@@ -21,8 +21,8 @@ const xmlBody = (description: string) => ({ contentType: 'application/xml', desc
 const OPERATIONS: Record<string, Operation> = {
   'POST /sandboxes': { summary: 'Create a sandbox: company, accounts, internet-bank users with TOTP secrets, API key', tag: 'Test helpers', body: { schema: schemas.createSandbox }, success: 201 },
   'GET /sandboxes': { summary: 'The sandboxes of the bearer: its own for a sandbox API key, every one for the operator key (no secrets)', tag: 'Test helpers', success: 200 },
-  'GET /sandboxes/:sandboxId': { summary: 'The sandbox with its credentials', tag: 'Test helpers', success: 200 },
-  'DELETE /sandboxes/:sandboxId': { summary: 'Delete the sandbox and everything in it', tag: 'Test helpers', success: 204 },
+  'GET /sandboxes/:sandboxId': { summary: 'The sandbox with its credentials (its own API key, or the operator key for any); openedAt is when the server created it, on the server\'s clock', tag: 'Test helpers', success: 200 },
+  'DELETE /sandboxes/:sandboxId': { summary: 'Delete the sandbox and everything in it (its own API key, or the operator key for any)', tag: 'Test helpers', success: 204 },
   'POST /sandboxes/:sandboxId/clock/advance': { summary: 'Move the simulated clock forward ({days} or {to}, at most 3,660 days per call, years 2000–2199); every passed bank day is processed', tag: 'Test helpers', body: { schema: schemas.advanceClock }, success: 200 },
   'GET /sandboxes/:sandboxId/faults': { summary: 'The fault rules', tag: 'Test helpers', success: 200 },
   'PUT /sandboxes/:sandboxId/faults': { summary: 'Replace the fault rules (match → action, first match wins)', tag: 'Test helpers', body: { schema: schemas.faults }, success: 200 },

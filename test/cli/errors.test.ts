@@ -17,7 +17,7 @@ describe('sandbank fails with one line a person can act on (the real CLI)', () =
   it('--help lists every subcommand', () => {
     const run = sandbank(['--help']);
     expect(run.code).toBe(0);
-    for (const name of ['start', 'validate', 'client', 'contracts', 'scenarios']) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['start', 'validate', 'sample', 'sandboxes', 'client', 'contracts', 'scenarios']) expect(run.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
   it('a bad flag value', () => {
@@ -59,8 +59,10 @@ describe('sandbank fails with one line a person can act on (the real CLI)', () =
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     const url = `http://127.0.0.1:${port}`;
-    const run = sandbank(['contracts', 'verify', '--provider-base-url', url]);
-    expect(run.code).toBe(1);
-    expectOneLine(run.stderr, new RegExp(`^error: cannot reach ${url} \\(connection refused\\): is the server running\\?`));
+    for (const command of [['contracts', 'verify', '--provider-base-url', url], ['scenarios', 'run', '01-*', '--target', url], ['sandboxes', 'list', '--base-url', url, '--operator-key', 'k']]) {
+      const run = sandbank(command);
+      expect(run.code).toBe(1);
+      expectOneLine(run.stderr, new RegExp(`^error: cannot reach ${url} \\(connection refused\\): is the server running\\?`));
+    }
   });
 });
