@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { formatOreSwedish, parseUserAmountToOre } from '../formats/money.ts';
 import { AccountingCompany, ClientError, STATUS_WORDS, type PurchaseInvoice } from './purchasing/company.ts';
 import { LowdbClientStore } from './storage.ts';
-import { BankError } from './bank/connection.ts';
+import { BankConnection, BankError, BankUnreachable } from './bank/connection.ts';
 
 interface Global {
   data: string;
@@ -30,8 +30,30 @@ function invoiceJson(i: PurchaseInvoice) {
   return { ...i, status: STATUS_WORDS[i.state] };
 }
 
+/**
+ * A company connected to a sandbank sandbox (`init --sandbox-id`) follows the sandbox's
+ * simulated clock, read from the simulator's test-helper endpoint: a convenience of this CLI
+ * for the simulator only. The client itself keeps the system clock unless given another.
+ */
+function sandboxClock(bank: { baseUrl: string; apiKey: string; sandboxId: string }): () => Promise<string> {
+  return async () => {
+    const url = `${bank.baseUrl.replace(/\/$/, '')}/sandboxes/${encodeURIComponent(bank.sandboxId)}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { authorization: `Bearer ${bank.apiKey}` } });
+    } catch (error) {
+      throw new BankUnreachable(bank.baseUrl, error);
+    }
+    if (!response.ok) throw new ClientError('INVALID', `cannot read the sandbox clock at ${url}: HTTP ${response.status}`);
+    return ((await response.json()) as { now: string }).now.slice(0, 10);
+  };
+}
+
 async function open(global: Global): Promise<AccountingCompany> {
-  return AccountingCompany.open({ store: new LowdbClientStore(global.data) });
+  const store = new LowdbClientStore(global.data);
+  const bank = (await store.load())?.bank;
+  const sandboxId = bank?.sandboxId;
+  return AccountingCompany.open({ store, ...(bank && sandboxId ? { today: sandboxClock({ ...bank, sandboxId }) } : {}) });
 }
 
 type Options = Record<string, string | boolean | undefined>;
@@ -51,7 +73,7 @@ function run(action: (global: Global, options: Options, ...positional: string[])
       const result = await action(global, options, ...positional);
       if (global.json && result !== undefined) console.log(JSON.stringify(result, null, 2));
     } catch (error) {
-      if (error instanceof ClientError || error instanceof BankError) {
+      if (error instanceof ClientError || error instanceof BankError || error instanceof BankUnreachable) {
         console.error(`error: ${error.message}`);
         process.exitCode = 1;
         return;
@@ -78,6 +100,13 @@ export function registerClient(program: Command): void {
     .option('--send-each-when-posted', 'send each invoice to the bank when it is posted')
     .action(run(async (g, o) => {
       const bank = o['bank'] === 'sparbanken' ? 'sparbanken' : 'swedbank';
+      // "Connected" only once the bank has accepted the key.
+      try {
+        await new BankConnection({ baseUrl: String(o['baseUrl']), bank, apiKey: String(o['apiKey']), attempts: 1 }).accounts();
+      } catch (error) {
+        if (error instanceof BankError && (error.status === 401 || error.status === 403)) throw new ClientError('INVALID', `${o['baseUrl']} refused the API key for ${bank} (${error.status} ${error.code}): check --api-key`);
+        throw error;
+      }
       const company = await AccountingCompany.create({
         name: String(o['company']), organisationNumber: String(o['org']).replace(/\D/g, ''),
         bank: { baseUrl: String(o['baseUrl']), bank, apiKey: String(o['apiKey']), ...(o['sandboxId'] ? { sandboxId: String(o['sandboxId']) } : {}) },

@@ -138,6 +138,15 @@ export async function httpTarget(baseUrl: string, invoicingTarget?: string): Pro
   };
 }
 
+/** The sandbox's simulated date, from the test-helper endpoint (a test harness may, a client may not). */
+function sandboxToday(baseUrl: string, sandbox: SandboxInfo): () => Promise<string> {
+  return async () => {
+    const res = await fetch(`${baseUrl}/sandboxes/${sandbox.sandboxId}`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
+    if (!res.ok) throw new Error(`cannot read the clock of sandbox ${sandbox.sandboxId}: HTTP ${res.status}`);
+    return ((await res.json()) as { now: string }).now.slice(0, 10);
+  };
+}
+
 export async function runScenario(target: Target, definition: Scenario, bank: BankId, seedOverride?: number): Promise<ScenarioResult> {
   const seed = seedOverride === undefined ? (definition.seed ?? hashSeed(definition.name)) : hashSeed(`${definition.name}/${seedOverride}`);
   const started = performance.now();
@@ -155,7 +164,8 @@ export async function runScenario(target: Target, definition: Scenario, bank: Ba
     result.sandboxId = sandbox.sandboxId;
     const company = await AccountingCompany.create(
       { name: 'Scenariobolaget AB', organisationNumber: '5565000001', bank: { baseUrl: target.baseUrl, bank, apiKey: sandbox.apiKey, sandboxId: sandbox.sandboxId }, sendEachWhenPosted: definition.sendEachWhenPosted ?? false },
-      { store: new MemoryClientStore(), connection: { baseDelayMs: 10 } },
+      // The client's "today" is the sandbox clock here: the runner may read test helpers, the client does not.
+      { store: new MemoryClientStore(), connection: { baseDelayMs: 10 }, today: sandboxToday(target.baseUrl, sandbox) },
     );
     await company.addUser('admin@example.se', 'Anna Admin', 'administrator');
     await company.addUser('user@example.se', 'Bo Användare', 'user');

@@ -4,7 +4,7 @@
  * API. Uploads carry an Idempotency-Key and are retried with backoff on 502/503/504 and
  * network errors with the SAME key, so a retry can never create a second file.
  */
-import { verifySignature } from '../../simulator/http/webhooks.ts';
+import { verifySignature } from '../../formats/webhook-signature.ts';
 
 export interface ProblemDocument {
   type?: string;
@@ -22,6 +22,15 @@ export class BankError extends Error {
 
   get code(): string {
     return this.problem.code;
+  }
+}
+
+/** No HTTP answer at all (refused, unknown host, timed out), after every retry. */
+export class BankUnreachable extends Error {
+  constructor(readonly baseUrl: string, cause: unknown) {
+    const code = cause instanceof Error && cause.cause instanceof Error && 'code' in cause.cause ? String(cause.cause.code) : undefined;
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'unknown host' : code ?? (cause instanceof Error ? cause.message : String(cause));
+    super(`cannot reach the bank at ${baseUrl} (${why})`);
   }
 }
 
@@ -130,7 +139,7 @@ export class BankConnection {
         if (attempt < attempts) await this.sleep(this.backoff(attempt));
       }
     }
-    throw lastError instanceof Error ? lastError : new Error(String(lastError));
+    throw new BankUnreachable(this.options.baseUrl, lastError);
   }
 
   private backoff(attempt: number): number {
@@ -219,11 +228,6 @@ export class BankConnection {
     const response = await this.request('GET', `${this.bankPath}/reports/${encodeURIComponent(reportId)}`, { retry: true });
     if (!response.ok) throw new BankError(response.status, (await response.json()) as ProblemDocument);
     return new Uint8Array(await response.arrayBuffer());
-  }
-
-  /** Test-helper: the sandbox's simulated clock (what "today" is for this bank). */
-  async sandboxNow(sandboxId: string): Promise<string> {
-    return (await this.json<{ now: string }>('GET', `/sandboxes/${encodeURIComponent(sandboxId)}`, { retry: true })).value.now;
   }
 
   /** Verifies a webhook the bank sent (Sandbank-Signature header, HMAC-SHA256). */

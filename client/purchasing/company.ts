@@ -105,7 +105,10 @@ export interface ClientStore {
 
 export interface CompanyDeps {
   store: ClientStore;
-  /** Today's date for payment-date rules (the bank sandbox's clock when connected to one). */
+  /**
+   * Today's date (`YYYY-MM-DD`) for payment-date rules; default the system clock in Swedish
+   * time. Tests and the scenario runner pass the bank sandbox's clock: a real bank has none.
+   */
   today?: () => Promise<string>;
   /** Wall-clock milliseconds, for two-step verification codes. */
   nowMs?: () => number;
@@ -159,7 +162,6 @@ export class AccountingCompany {
 
   async today(): Promise<string> {
     if (this.deps.today) return this.deps.today();
-    if (this.state.bank.sandboxId) return (await this.bank.sandboxNow(this.state.bank.sandboxId)).slice(0, 10);
     return stockholmDateTime(this.nowMs()).slice(0, 10);
   }
 

@@ -4,29 +4,15 @@
  * existing verification code fits). Failures are retried with exponential backoff; every
  * attempt is recorded and listable. Real time is used here, at the edge, never in the engine.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Engine } from '../engine/bank.ts';
 import type { BankEvent } from '../engine/model.ts';
 import { WebhookPolicy } from './webhook-policy.ts';
 
-export const SIGNATURE_HEADER = 'sandbank-signature';
-export const EVENT_ID_HEADER = 'sandbank-event-id';
-
-export function signPayload(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
-
-/** Verifies a `t=…,v1=…` signature header; tolerance in seconds against `nowSeconds`. */
-export function verifySignature(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
-  const timestamp = Number(parts['t']);
-  const given = parts['v1'] ?? '';
-  if (!Number.isFinite(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
-  const expected = signPayload(secret, timestamp, body);
-  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-}
+// The signature scheme is shared with the client through a neutral module (neither imports the other).
+export { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload, verifySignature } from '../../formats/webhook-signature.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload } from '../../formats/webhook-signature.ts';
 
 /** The JSON body and headers of one webhook delivery (also what the message contracts describe). */
 export function webhookRequest(sandboxId: string, event: BankEvent, secret: string, timestampSeconds: number): { body: string; headers: Record<string, string> } {

@@ -66,3 +66,29 @@ describe('sandbank fails with one line a person can act on (the real CLI)', () =
     }
   });
 });
+
+describe('sandbank client fails with one line too', () => {
+  it('init with a wrong API key is refused by the bank, not "connected"; status against a stopped server names its URL', async () => {
+    const { startSimulator } = await import('../../simulator/app.ts');
+    const { createRandom } = await import('../../formats/random.ts');
+    const simulator = await startSimulator({ random: createRandom(5) });
+    const data = join(mkdtempSync(join(tmpdir(), 'sandbank-client-errors-')), 'company.json');
+    const init = (apiKey: string) => sandbankAsync(['client', '--data', data, 'init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', apiKey, '--company', 'Felsteg AB', '--org', '5565123456']);
+    try {
+      const wrong = await init('sk_test_wrong');
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout).not.toContain('connected');
+      expectOneLine(wrong.stderr, new RegExp(`^error: ${simulator.url} refused the API key for swedbank \\(401 \\w+\\): check --api-key$`));
+      const created = await simulator.engine.createSandbox({ bank: 'swedbank' });
+      if (!created.ok) throw new Error(created.message);
+      const right = await init(created.value.apiKey);
+      expect(right.code, right.stderr).toBe(0);
+      expect(right.stdout).toContain('connected to swedbank');
+    } finally {
+      await simulator.close();
+    }
+    const down = await sandbankAsync(['client', '--data', data, 'status']);
+    expect(down.code).toBe(1);
+    expectOneLine(down.stderr, new RegExp(`^error: cannot reach the bank at ${simulator.url} \\(connection refused\\)$`));
+  });
+});

@@ -31,11 +31,19 @@ export function codeAt(secret: string, offset: number): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
 }
 
+/** The test passes the sandbox's clock to the client (which, against a real bank, uses the system's). */
+function sandboxToday(target: FlowTarget, sandbox: SandboxInfo): () => Promise<string> {
+  return async () => {
+    const res = await fetch(`${target.baseUrl()}/sandboxes/${sandbox.sandboxId}`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
+    return ((await res.json()) as { now: string }).now.slice(0, 10);
+  };
+}
+
 async function setUp(target: FlowTarget, bank: 'swedbank' | 'sparbanken', openingOre = 500_000_00) {
   const sandbox = (await post(target, '/sandboxes', undefined, { bank, seed: 8080, start: '2026-03-02T08:00:00', openingBalancesOre: [openingOre, 0] })) as unknown as SandboxInfo;
   const company = await AccountingCompany.create(
     { name: 'Fjällbacka Snickeri AB', organisationNumber: '5565123456', bank: { baseUrl: target.baseUrl(), bank, apiKey: sandbox.apiKey, sandboxId: sandbox.sandboxId } },
-    { store: new MemoryClientStore(), connection: { baseDelayMs: 5, ...(target.sleep ? { sleep: target.sleep } : {}) } },
+    { store: new MemoryClientStore(), connection: { baseDelayMs: 5, ...(target.sleep ? { sleep: target.sleep } : {}) }, today: sandboxToday(target, sandbox) },
   );
   await company.addUser('anna@example.se', 'Anna Admin', 'administrator');
   await company.addUser('bo@example.se', 'Bo User', 'user');
@@ -150,7 +158,7 @@ export function flowSuite(target: FlowTarget): void {
       const { sandbox } = await setUp(target, bank);
       const company = await AccountingCompany.create(
         { name: 'Auto AB', organisationNumber: '5565000002', bank: { baseUrl: target.baseUrl(), bank, apiKey: sandbox.apiKey, sandboxId: sandbox.sandboxId }, sendEachWhenPosted: true },
-        { store: new MemoryClientStore(), connection: { baseDelayMs: 5 } },
+        { store: new MemoryClientStore(), connection: { baseDelayMs: 5 }, today: sandboxToday(target, sandbox) },
       );
       const supplier = await company.addSupplier('Trävaruhuset AB', { kind: 'bankgiro', number: '5050-1055' });
       const invoice = await company.registerInvoice({ supplierId: supplier.id, invoiceNumber: 'A1', invoiceDate: '2026-03-02', dueDate: '2026-03-12', totalOre: 99_00 });
