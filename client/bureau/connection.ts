@@ -4,7 +4,7 @@
  * exponential backoff, and sends every POST with an Idempotency-Key the caller keeps, so a
  * retry never creates anything twice. Errors carry the server's stable problem code.
  */
-import type { Article, Customer, FeedEntity, FeedEntry, Invoice, Note, ScannedDocument } from '../invoicing/model.ts';
+import type { Article, Customer, FeedEntity, FeedEntry, Invoice, Note, Payment, ScannedDocument } from '../invoicing/model.ts';
 
 export interface ConnectionOptions {
   baseUrl: string;
@@ -52,9 +52,10 @@ export interface EntityTypes {
   invoice: Invoice;
   document: ScannedDocument;
   note: Note;
+  payment: Payment;
 }
 
-const PLURAL: Record<FeedEntity, string> = { customer: 'customers', article: 'articles', invoice: 'invoices', document: 'documents', note: 'notes' };
+const PLURAL: Record<FeedEntity, string> = { customer: 'customers', article: 'articles', invoice: 'invoices', document: 'documents', note: 'notes', payment: 'payments' };
 
 export class InvoicingConnection {
   private readonly fetchImpl: typeof fetch;
@@ -157,6 +158,11 @@ export class InvoicingConnection {
   /** 412 (VERSION_MISMATCH) when the document changed since `version`. */
   setDocumentStatus(id: string, version: number, status: { voucher: string; statusText?: string }): Promise<ScannedDocument> {
     return this.json('PUT', `/documents/${encodeURIComponent(id)}/status`, { body: status, headers: { 'if-match': `"${version}"` } });
+  }
+
+  /** Pushes a payment the bureau registered; its identity makes a retry register nothing new. */
+  postPayment(payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string }): Promise<Payment> {
+    return this.json('POST', '/payments', { body: payment, headers: { 'idempotency-key': payment.identity } });
   }
 
   postNote(note: { text: string; kind?: 'note' | 'notification'; subject?: { entity: FeedEntity; id: string } }, idempotencyKey: string): Promise<Note> {

@@ -14,7 +14,9 @@
 import { formatOreSwedish } from '../../formats/money.ts';
 import type { RecordLog } from '../append-log.ts';
 import { Journal, type Voucher } from '../ledger/journal.ts';
-import type { Article, Customer, FeedEntity, Invoice, Note, ScannedDocument } from '../invoicing/model.ts';
+import { parseBgMax } from '../../formats/bankgirot/bgmax.ts';
+import type { Article, Customer, FeedEntity, Invoice, Note, Payment, ScannedDocument } from '../invoicing/model.ts';
+import { matchBgMax, type Unmatched } from './bgmax-intake.ts';
 import { customerInvoiceVoucher, documentVoucher, type DocumentRegistration } from './booking.ts';
 import { CursorExpired, InvoicingApiError, InvoicingConnection, type ConnectionOptions, type EntityTypes } from './connection.ts';
 import { DEFAULT_DUNNING, remindersDue, type DunningRules, type Reminder } from './dunning.ts';
@@ -29,11 +31,26 @@ export interface AppliedChange {
 
 export type OutboxItem =
   | { id: string; kind: 'note'; note: { text: string; kind: 'note' | 'notification'; subject?: { entity: FeedEntity; id: string } } }
-  | { id: string; kind: 'document-status'; documentId: string; voucher: string; statusText: string };
+  | { id: string; kind: 'document-status'; documentId: string; voucher: string; statusText: string }
+  | { id: string; kind: 'payment'; payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string } };
+
+/** An incoming payment as the bureau has booked it, whoever registered it. */
+export interface SettledPayment {
+  identity: string;
+  invoiceId?: string | undefined;
+  customerId?: string | undefined;
+  amountOre: number;
+  appliedOre: number;
+  unappliedOre: number;
+  date: string;
+  registeredBy: 'customer' | 'bureau';
+}
 
 export type BureauRecord =
   | { t: 'init'; connection: { baseUrl: string; apiKey: string; collaborationId: string }; company: { name: string; organisationNumber: string } }
-  | { t: 'apply'; changes: AppliedChange[]; vouchers: Voucher[]; cursor: string; relisted?: true }
+  | { t: 'apply'; changes: AppliedChange[]; vouchers: Voucher[]; cursor: string; relisted?: true; settled?: SettledPayment[] }
+  | { t: 'bgmax'; vouchers: Voucher[]; settled: SettledPayment[]; unmatched: Unmatched[]; outbox: OutboxItem[] }
+  | { t: 'assign'; identity: string; voucher: Voucher; settled: SettledPayment; outbox: OutboxItem[] }
   | { t: 'document-voucher'; documentId: string; voucher: Voucher; outbox: OutboxItem[] }
   | { t: 'reminders'; reminders: Reminder[]; outbox: OutboxItem[] }
   | { t: 'note'; outbox: OutboxItem[] }
@@ -41,7 +58,7 @@ export type BureauRecord =
   | { t: 'read'; noteIds: string[] };
 
 export class BureauError extends Error {
-  constructor(readonly code: 'MASTER_DATA_IN_INVOICING_PROGRAM' | 'NOT_INITIALISED' | 'ALREADY_INITIALISED' | 'DOCUMENT_NOT_FOUND' | 'DOCUMENT_ALREADY_REGISTERED' | 'INVALID' | 'NOTE_NOT_FOUND', message: string) {
+  constructor(readonly code: 'MASTER_DATA_IN_INVOICING_PROGRAM' | 'NOT_INITIALISED' | 'ALREADY_INITIALISED' | 'DOCUMENT_NOT_FOUND' | 'DOCUMENT_ALREADY_REGISTERED' | 'INVALID' | 'NOTE_NOT_FOUND' | 'PAYMENTS_REGISTERED_BY_CUSTOMER' | 'BGMAX_REFUSED' | 'UNMATCHED_NOT_FOUND', message: string) {
     super(message);
   }
 }
@@ -79,7 +96,11 @@ export interface BureauNote extends Note {
   pending?: boolean;
 }
 
-const MAPS = ['customer', 'article', 'invoice', 'document', 'note'] as const;
+const MAPS = ['customer', 'article', 'invoice', 'document', 'note', 'payment'] as const;
+
+/** Incoming payments: the bank account, receivables, customer advances (over-payments), unidentified money. */
+export const PAYMENT_ACCOUNTS = { bank: '1930', receivables: '1510', advances: '2420', unidentified: '2890' } as const;
+export const PAYMENT_SERIES = 'I';
 
 export class BureauProgram {
   readonly customers = new Map<string, Customer>();
@@ -87,7 +108,12 @@ export class BureauProgram {
   readonly invoices = new Map<string, Invoice>();
   readonly documents = new Map<string, ScannedDocument>();
   readonly notes = new Map<string, Note>();
+  readonly payments = new Map<string, Payment>();
   readonly journal = new Journal();
+  private readonly settled = new Map<string, SettledPayment>();
+  private readonly paidByInvoice = new Map<string, number>();
+  private readonly unmatchedPayments = new Map<string, Unmatched>();
+  private readonly paymentVouchers = new Map<string, string>();
   private readonly credited = new Set<number>();
   private readonly bookedInvoices = new Map<string, string>();
   private readonly documentVouchers = new Map<string, string>();
@@ -155,11 +181,21 @@ export class BureauProgram {
         return;
       case 'apply':
         for (const c of record.changes) this.upsert(c);
-        for (const v of record.vouchers) {
-          this.journal.restore(v);
-          this.bookedInvoices.set(v.source.slice('customer-invoice:'.length), `${v.series} ${v.number}`);
-        }
+        for (const v of record.vouchers) this.restoreVoucher(v);
+        for (const p of record.settled ?? []) this.settle(p);
         this.cursor = record.cursor;
+        return;
+      case 'bgmax':
+        for (const v of record.vouchers) this.restoreVoucher(v);
+        for (const p of record.settled) this.settle(p);
+        for (const u of record.unmatched) this.unmatchedPayments.set(u.identity, u);
+        this.enqueue(record.outbox);
+        return;
+      case 'assign':
+        this.restoreVoucher(record.voucher);
+        this.unmatchedPayments.delete(record.identity);
+        this.settle(record.settled);
+        this.enqueue(record.outbox);
         return;
       case 'document-voucher':
         this.journal.restore(record.voucher);
@@ -180,6 +216,17 @@ export class BureauProgram {
         for (const id of record.noteIds) this.readNotes.add(id);
         return;
     }
+  }
+
+  private restoreVoucher(v: Voucher): void {
+    this.journal.restore(v);
+    if (v.source.startsWith('customer-invoice:')) this.bookedInvoices.set(v.source.slice('customer-invoice:'.length), `${v.series} ${v.number}`);
+    if (v.source.startsWith('payment:')) this.paymentVouchers.set(v.source.slice('payment:'.length), `${v.series} ${v.number}`);
+  }
+
+  private settle(p: SettledPayment): void {
+    this.settled.set(p.identity, p);
+    if (p.invoiceId) this.paidByInvoice.set(p.invoiceId, (this.paidByInvoice.get(p.invoiceId) ?? 0) + p.appliedOre);
   }
 
   private enqueue(items: OutboxItem[]): void {
@@ -205,11 +252,12 @@ export class BureauProgram {
       }
       case 'document': this.documents.set(c.id, c.data as ScannedDocument); break;
       case 'note': this.notes.set(c.id, c.data as Note); break;
+      case 'payment': this.payments.set(c.id, c.data as Payment); break;
     }
   }
 
   private versionOf(entity: FeedEntity, id: string): number {
-    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes } as const;
+    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes, payment: this.payments } as const;
     return maps[entity].get(id)?.version ?? 0;
   }
 
@@ -224,6 +272,8 @@ export class BureauProgram {
     const booking = new Set<string>();
     let skipped = 0;
     let next = this.journal.peekNumber('F');
+    let nextPayment = this.journal.peekNumber(PAYMENT_SERIES);
+    const settled: SettledPayment[] = [];
     for (const e of entries) {
       const key = `${e.entity}\u0000${e.id}`;
       if ((seen.get(key) ?? this.versionOf(e.entity, e.id)) >= e.version) {
@@ -236,8 +286,15 @@ export class BureauProgram {
         booking.add(e.id);
         vouchers.push({ ...customerInvoiceVoucher(e.data as Invoice), number: next++ });
       }
+      // A payment the customer registered is booked when it arrives; one the bureau registered is booked already.
+      const payment = e.entity === 'payment' ? (e.data as Payment) : undefined;
+      if (payment && !this.settled.has(payment.identity) && !settled.some((p) => p.identity === payment.identity)) {
+        const p: SettledPayment = { identity: payment.identity, invoiceId: payment.invoiceId, customerId: payment.customerId, amountOre: payment.amountOre, appliedOre: payment.appliedOre, unappliedOre: payment.unappliedOre, date: payment.date, registeredBy: payment.registeredBy };
+        settled.push(p);
+        vouchers.push({ ...paymentVoucher(p, PAYMENT_ACCOUNTS.bank), number: nextPayment++ });
+      }
     }
-    return { record: { t: 'apply', changes, vouchers, cursor, ...(relisted ? { relisted: true as const } : {}) }, applied: changes.length, skipped };
+    return { record: { t: 'apply', changes, vouchers, cursor, ...(relisted ? { relisted: true as const } : {}), ...(settled.length > 0 ? { settled } : {}) }, applied: changes.length, skipped };
   }
 
   // ── sync ─────────────────────────────────────────────────────────────────────────────────
@@ -306,6 +363,7 @@ export class BureauProgram {
     for (const item of [...this.outbox.values()]) {
       try {
         if (item.kind === 'note') await conn.postNote(item.note, `bureau-${this.collaborationId}-${item.id}`);
+        else if (item.kind === 'payment') await conn.postPayment(item.payment);
         else await this.pushDocumentStatus(conn, item);
         done.push(item.id);
       } catch (error) {
@@ -366,10 +424,73 @@ export class BureauProgram {
     return vatReport(this.journal.vouchers, from, to);
   }
 
-  /** What is still owed on an invoice (payments arrive with "Bureau collaboration II"). */
+  /** What is still owed on an invoice: its total less the payments applied to it. */
   openOre(invoice: Invoice): number {
     if (invoice.kind === 'credit' || this.credited.has(invoice.number)) return 0;
-    return invoice.totalOre;
+    return invoice.totalOre - (this.paidByInvoice.get(invoice.id) ?? 0);
+  }
+
+  paidOre(invoiceId: string): number {
+    return this.paidByInvoice.get(invoiceId) ?? 0;
+  }
+
+  unmatched(): Unmatched[] {
+    return [...this.unmatchedPayments.values()];
+  }
+
+  settledPayments(): SettledPayment[] {
+    return [...this.settled.values()];
+  }
+
+  /**
+   * Reads a BgMax file (Bankgirot's incoming payments, from the bank's reports mailbox or a
+   * file): refused whole when its own totals do not add up; each payment matched by OCR,
+   * booked, and pushed to the invoicing program. Only when the collaboration says the bureau
+   * registers incoming payments. The same file twice books nothing new.
+   */
+  readBgMax(bytes: Uint8Array | string): Promise<{ booked: SettledPayment[]; unmatched: Unmatched[]; alreadyRead: number; pushed: number }> {
+    return this.serial(async () => {
+      const conn = this.connection();
+      const collaboration = await conn.collaboration();
+      if (collaboration.paymentsRegisteredBy !== 'bureau') {
+        throw new BureauError('PAYMENTS_REGISTERED_BY_CUSTOMER', 'in this collaboration the customer registers incoming payments (in the invoicing program): the setting "who registers incoming payments" would have to say the bureau');
+      }
+      const parsed = parseBgMax(bytes);
+      if (!parsed.ok) throw new BureauError('BGMAX_REFUSED', `the BgMax file is refused, nothing booked: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      const byOcr = new Map([...this.invoices.values()].filter((i) => i.kind === 'invoice').map((i) => [i.ocr, i]));
+      const { allocations, unmatched } = matchBgMax(parsed.value, (ocr) => byOcr.get(ocr), (i) => this.openOre(i));
+      const known = (identity: string) => this.settled.has(identity) || this.unmatchedPayments.has(identity);
+      const fresh = allocations.filter((a) => !known(a.identity));
+      const freshUnmatched = unmatched.filter((u) => !known(u.identity));
+      const alreadyRead = allocations.length + unmatched.length - fresh.length - freshUnmatched.length;
+      let next = this.journal.peekNumber(PAYMENT_SERIES);
+      const settled: SettledPayment[] = fresh.map((a) => ({ identity: a.identity, invoiceId: a.invoiceId, customerId: a.customerId, amountOre: a.amountOre, appliedOre: a.appliedOre, unappliedOre: a.unappliedOre, date: a.date, registeredBy: 'bureau' }));
+      const vouchers: Voucher[] = [
+        ...settled.map((p) => ({ ...paymentVoucher(p, PAYMENT_ACCOUNTS.bank), number: next++ })),
+        ...freshUnmatched.map((u) => ({ series: PAYMENT_SERIES, date: u.date, text: `Inbetalning ${u.reason === 'deduction' ? 'avdrag' : 'oidentifierad'} ${u.reference}`.trim(), source: `payment:${u.identity}`, lines: [{ account: PAYMENT_ACCOUNTS.bank, amountOre: u.amountOre }, { account: PAYMENT_ACCOUNTS.unidentified, amountOre: -u.amountOre }], number: next++ })),
+      ];
+      const outbox: OutboxItem[] = fresh.map((a, i) => ({ id: this.nextOutboxId(i), kind: 'payment', payment: { identity: a.identity, invoiceId: a.invoiceId, amountOre: a.amountOre, date: a.date, reference: a.reference } }));
+      if (vouchers.length > 0) await this.write({ t: 'bgmax', vouchers, settled, unmatched: freshUnmatched, outbox });
+      const pushed = await this.flushOutbox().catch(() => 0);
+      return { booked: settled, unmatched: freshUnmatched, alreadyRead, pushed };
+    });
+  }
+
+  /** A person assigns an unmatched payment to an invoice; it is booked there and pushed. */
+  assign(identity: string, invoiceId: string): Promise<SettledPayment> {
+    return this.serial(async () => {
+      const u = this.unmatchedPayments.get(identity);
+      if (!u) throw new BureauError('UNMATCHED_NOT_FOUND', `no unmatched payment ${identity}`);
+      if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is a deduction (code ${u.deductionCode ?? '?'}): settle it with a credit invoice in the invoicing program`);
+      const invoice = this.invoices.get(invoiceId);
+      if (!invoice || invoice.kind !== 'invoice') throw new BureauError('INVALID', `no customer invoice ${invoiceId} here`);
+      const appliedOre = Math.max(0, Math.min(this.openOre(invoice), u.amountOre));
+      const p: SettledPayment = { identity, invoiceId, customerId: invoice.customerId, amountOre: u.amountOre, appliedOre, unappliedOre: u.amountOre - appliedOre, date: u.date, registeredBy: 'bureau' };
+      const voucher: Voucher = { ...paymentVoucher(p, PAYMENT_ACCOUNTS.unidentified), number: this.journal.peekNumber(PAYMENT_SERIES), source: `payment-assigned:${identity}` };
+      await this.write({ t: 'assign', identity, voucher, settled: p, outbox: [{ id: this.nextOutboxId(), kind: 'payment', payment: { identity, invoiceId, amountOre: u.amountOre, date: u.date, reference: u.reference } }] });
+      await this.flushOutbox().catch(() => 0);
+      return p;
+    });
   }
 
   remindersOf(invoiceId: string): readonly Reminder[] {
@@ -454,8 +575,20 @@ export class BureauProgram {
   /** The registers and invoices as the bureau sees them (id → version), for comparisons. */
   view(): Record<FeedEntity, Record<string, unknown>> {
     const out = {} as Record<FeedEntity, Record<string, unknown>>;
-    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes } as const;
+    const maps = { customer: this.customers, article: this.articles, invoice: this.invoices, document: this.documents, note: this.notes, payment: this.payments } as const;
     for (const e of MAPS) out[e] = Object.fromEntries([...maps[e].entries()].sort(([a], [b]) => a.localeCompare(b)));
     return out;
   }
+}
+
+/** A settled payment: money in (or moved from unidentified) against receivables, the rest as a customer advance. */
+function paymentVoucher(p: SettledPayment, debit: string): Omit<Voucher, 'number'> {
+  return {
+    series: PAYMENT_SERIES, date: p.date, text: `Inbetalning ${p.identity}`, source: `payment:${p.identity}`,
+    lines: [
+      { account: debit, amountOre: p.amountOre },
+      ...(p.appliedOre !== 0 ? [{ account: PAYMENT_ACCOUNTS.receivables, amountOre: -p.appliedOre }] : []),
+      ...(p.unappliedOre !== 0 ? [{ account: PAYMENT_ACCOUNTS.advances, amountOre: -p.unappliedOre }] : []),
+    ],
+  };
 }

@@ -63,6 +63,28 @@ export interface Invoice {
   totalOre: number;
   /** OCR reference (invoice number + length digit + Luhn check digit). */
   ocr: string;
+  /** What payments have settled so far ("Bureau collaboration II"); absent = nothing. */
+  paidOre?: number;
+}
+
+/**
+ * An incoming payment, registered by whichever side the collaboration names. Its identity
+ * comes from its source (BgMax: receiving bankgiro, payment date, Bankgirot's serial), so the
+ * same payment is never registered twice.
+ */
+export interface Payment {
+  id: string;
+  version: number;
+  identity: string;
+  registeredBy: 'customer' | 'bureau';
+  date: string;
+  amountOre: number;
+  invoiceId?: string;
+  customerId?: string;
+  /** Applied to the invoice; the rest stays as an unapplied credit on the customer. */
+  appliedOre: number;
+  unappliedOre: number;
+  reference?: string;
 }
 
 export type DocumentKind = 'supplier-invoice' | 'receipt';
@@ -104,7 +126,7 @@ export interface Settings {
   paymentTermsDays: number;
 }
 
-export type FeedEntity = 'customer' | 'article' | 'invoice' | 'document' | 'note';
+export type FeedEntity = 'customer' | 'article' | 'invoice' | 'document' | 'note' | 'payment';
 export type Entity = FeedEntity | 'settings';
 
 export interface EntityData {
@@ -113,6 +135,7 @@ export interface EntityData {
   invoice: Invoice;
   document: ScannedDocument;
   note: Note;
+  payment: Payment;
   settings: Settings;
 }
 

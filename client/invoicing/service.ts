@@ -14,7 +14,7 @@ import { isIsoDate } from '../../formats/dates.ts';
 import { generateOcr } from '../../formats/identifiers/ocr.ts';
 import { invoiceTotals, isVatRate, lineNet } from './amounts.ts';
 import { fail, ok, type InvoicingErrorCode, type Result } from './errors.ts';
-import type { Article, Bureau, Change, Collaboration, Company, Customer, DocumentKind, FeedEntity, FeedEntry, IdempotencyRecord, Invoice, InvoiceLine, Note, ScannedDocument, Settings, Txn } from './model.ts';
+import type { Article, Bureau, Change, Collaboration, Company, Customer, DocumentKind, FeedEntity, FeedEntry, IdempotencyRecord, Invoice, InvoiceLine, Note, Payment, ScannedDocument, Settings, Txn } from './model.ts';
 import type { RecordLog } from '../append-log.ts';
 import type { Directory, InvoicingStore } from './store.ts';
 
@@ -115,6 +115,8 @@ class CompanyBook {
   readonly documents = new Map<string, ScannedDocument>();
   readonly contents = new Map<string, string>();
   readonly notes = new Map<string, Note>();
+  readonly payments = new Map<string, Payment>();
+  readonly paymentByIdentity = new Map<string, string>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   /** The retained feed; `feed[0]` is at position `feedStart`. Positions count feed entries (one txn may hold several). */
   feed: FeedEntry[] = [];
@@ -144,6 +146,10 @@ class CompanyBook {
           break;
         case 'document': this.documents.set(change.id, change.data); break;
         case 'note': this.notes.set(change.id, change.data); break;
+        case 'payment':
+          this.payments.set(change.id, change.data);
+          this.paymentByIdentity.set(change.data.identity, change.id);
+          break;
         case 'settings': this.settings = change.data; break;
       }
       if (change.entity !== 'settings') {
@@ -475,17 +481,63 @@ export class InvoicingService {
     });
   }
 
-  // ── reads ────────────────────────────────────────────────────────────────────────────────
+  // ── incoming payments (both ways: whoever the collaboration names registers) ────────────
 
-  list(companyId: string, entity: FeedEntity, pageNumber: number, limit: number): Page<Customer | Article | Invoice | ScannedDocument | Note> {
+  /**
+   * Registers an incoming payment on an invoice (or, unassigned, on a customer). Refused when
+   * the collaboration says the other side registers payments. A payment whose identity is
+   * already known answers with the one registered, so a retried push books nothing twice.
+   */
+  registerPayment(companyId: string, by: Payment['registeredBy'], input: { identity?: string | undefined; invoiceId?: string | undefined; customerId?: string | undefined; amountOre: number; date: string; reference?: string | undefined }, idem?: IdempotencyRequest<Payment>): Promise<Mutation<Payment>> {
     const book = this.book(companyId);
-    const maps = { customer: book.customers, article: book.articles, invoice: book.invoices, document: book.documents, note: book.notes } as const;
-    return page<Customer | Article | Invoice | ScannedDocument | Note>([...maps[entity].values()], pageNumber, limit);
+    return this.commit(book, idem, () => {
+      const collaboration = this.directory.collaborations.find((c) => c.companyId === companyId);
+      if (collaboration && collaboration.paymentsRegisteredBy !== by) {
+        return fail('PAYMENTS_REGISTERED_BY_OTHER_SIDE', `in this collaboration the ${collaboration.paymentsRegisteredBy === 'bureau' ? "bureau registers incoming payments (in its program, e.g. from the bank's BgMax file)" : 'customer registers incoming payments (in the invoicing program)'}: the setting "who registers incoming payments" is ${collaboration.paymentsRegisteredBy}`, { paymentsRegisteredBy: collaboration.paymentsRegisteredBy });
+      }
+      const identity = input.identity ?? `invoicing:${companyId}:${book.payments.size + 1}`;
+      const existing = book.paymentByIdentity.get(identity);
+      if (existing) {
+        const payment = book.payments.get(existing) as Payment;
+        return ok({ value: payment, changes: [] });
+      }
+      if (!Number.isSafeInteger(input.amountOre) || input.amountOre <= 0) return fail('INVALID_REQUEST', 'amountOre must be whole öre > 0');
+      if (!isIsoDate(input.date)) return fail('INVALID_REQUEST', 'date must be YYYY-MM-DD');
+      const invoice = input.invoiceId === undefined ? undefined : book.invoices.get(input.invoiceId);
+      if (input.invoiceId !== undefined && !invoice) return fail('INVOICE_NOT_FOUND', `no invoice ${input.invoiceId}`);
+      if (invoice?.kind === 'credit') return fail('INVALID_REQUEST', `invoice ${invoice.number} is a credit invoice`);
+      const customerId = invoice?.customerId ?? input.customerId;
+      if (customerId === undefined || !book.customers.has(customerId)) return fail('CUSTOMER_NOT_FOUND', 'a payment needs an invoiceId or a known customerId');
+      const open = invoice && !book.creditedBy.has(invoice.number) ? invoice.totalOre - (invoice.paidOre ?? 0) : 0;
+      const appliedOre = Math.max(0, Math.min(open, input.amountOre));
+      const payment: Payment = {
+        id: `pay_${pad(book.payments.size + 1)}`, version: 1, identity, registeredBy: by, date: input.date, amountOre: input.amountOre,
+        ...(invoice ? { invoiceId: invoice.id } : {}), customerId, appliedOre, unappliedOre: input.amountOre - appliedOre, ...(input.reference ? { reference: input.reference } : {}),
+      };
+      const changes: Change[] = [{ entity: 'payment', id: payment.id, version: 1, operation: 'created', data: payment }];
+      if (invoice && appliedOre > 0) {
+        const updated: Invoice = { ...invoice, version: invoice.version + 1, paidOre: (invoice.paidOre ?? 0) + appliedOre };
+        changes.push({ entity: 'invoice', id: invoice.id, version: updated.version, operation: 'updated', data: updated });
+      }
+      return ok({ value: payment, changes });
+    });
   }
 
-  get(companyId: string, entity: FeedEntity, id: string): Customer | Article | Invoice | ScannedDocument | Note | undefined {
+  collaborationOfCompany(companyId: string): Collaboration | undefined {
+    return this.directory.collaborations.find((c) => c.companyId === companyId);
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────────
+
+  list(companyId: string, entity: FeedEntity, pageNumber: number, limit: number): Page<Customer | Article | Invoice | ScannedDocument | Note | Payment> {
     const book = this.book(companyId);
-    const maps = { customer: book.customers, article: book.articles, invoice: book.invoices, document: book.documents, note: book.notes } as const;
+    const maps = { customer: book.customers, article: book.articles, invoice: book.invoices, document: book.documents, note: book.notes, payment: book.payments } as const;
+    return page<Customer | Article | Invoice | ScannedDocument | Note | Payment>([...maps[entity].values()], pageNumber, limit);
+  }
+
+  get(companyId: string, entity: FeedEntity, id: string): Customer | Article | Invoice | ScannedDocument | Note | Payment | undefined {
+    const book = this.book(companyId);
+    const maps = { customer: book.customers, article: book.articles, invoice: book.invoices, document: book.documents, note: book.notes, payment: book.payments } as const;
     return maps[entity].get(id);
   }
 

@@ -79,8 +79,8 @@ function idem<T extends { version: number; id?: string }>(call: Call, bytes: Uin
   };
 }
 
-const ENTITY_PATHS: Record<string, FeedEntity> = { customers: 'customer', articles: 'article', invoices: 'invoice', documents: 'document', notes: 'note' };
-const NOT_FOUND_CODES = { customer: 'CUSTOMER_NOT_FOUND', article: 'ARTICLE_NOT_FOUND', invoice: 'INVOICE_NOT_FOUND', document: 'DOCUMENT_NOT_FOUND', note: 'NOTE_NOT_FOUND' } as const;
+const ENTITY_PATHS: Record<string, FeedEntity> = { customers: 'customer', articles: 'article', invoices: 'invoice', documents: 'document', notes: 'note', payments: 'payment' };
+const NOT_FOUND_CODES = { customer: 'CUSTOMER_NOT_FOUND', article: 'ARTICLE_NOT_FOUND', invoice: 'INVOICE_NOT_FOUND', document: 'DOCUMENT_NOT_FOUND', note: 'NOTE_NOT_FOUND', payment: 'PAYMENT_NOT_FOUND' } as const;
 
 function companyOf(call: Call): string {
   if (call.caller.kind === 'company') return call.caller.companyId;
@@ -138,6 +138,8 @@ export const routes: Route[] = [
   ...listRoute('document', 'company', '/v1'),
   { method: 'POST', pattern: '/v1/documents', auth: 'company', handler: async (call) => fromMutation(await call.ctx.service.scanDocument(companyOf(call), call.body as z.infer<typeof schemas.document>, idem(call, await call.req.body(), 201, (v) => `/v1/documents/${v.id}`))) },
   { method: 'GET', pattern: '/v1/documents/:id/content', auth: 'company', handler: async (call) => content(call) },
+  ...listRoute('payment', 'company', '/v1'),
+  { method: 'POST', pattern: '/v1/invoices/:id/payments', auth: 'company', handler: async (call) => fromMutation(await call.ctx.service.registerPayment(companyOf(call), 'customer', { ...(call.body as z.infer<typeof schemas.payment>), invoiceId: call.params['id'] ?? '', identity: `invoicing:${call.caller.kind === 'company' ? call.caller.companyId : ''}:${call.req.header('idempotency-key') ?? ''}` }, idem(call, await call.req.body(), 201, (v) => `/v1/payments/${v.id}`))) },
   ...listRoute('note', 'company', '/v1'),
   { method: 'POST', pattern: '/v1/notes', auth: 'company', handler: async (call) => fromMutation(await call.ctx.service.addNote(companyOf(call), 'customer', call.body as z.infer<typeof schemas.note>, idem(call, await call.req.body(), 201, (v) => `/v1/notes/${v.id}`))) },
   { method: 'POST', pattern: '/v1/notes/:id/read', auth: 'company', handler: async (call) => fromMutation(await call.ctx.service.markNoteRead(companyOf(call), call.params['id'] ?? '', idem(call, await call.req.body(), 200))) },
@@ -163,7 +165,8 @@ export const routes: Route[] = [
       return result.ok ? json(200, result.value) : problem(result.code, result.message, result.details ?? {});
     },
   },
-  ...(['customer', 'article', 'invoice', 'document', 'note'] as const).flatMap((e) => listRoute(e, 'bureau', C)),
+  ...(['customer', 'article', 'invoice', 'document', 'note', 'payment'] as const).flatMap((e) => listRoute(e, 'bureau', C)),
+  { method: 'POST', pattern: `${C}/payments`, auth: 'bureau', handler: async (call) => fromMutation(await call.ctx.service.registerPayment(companyOf(call), 'bureau', call.body as z.infer<typeof schemas.bureauPayment>, idem(call, await call.req.body(), 201, (v) => `${C.replace(':collaborationId', call.params['collaborationId'] ?? '')}/payments/${v.id}`))) },
   { method: 'GET', pattern: `${C}/documents/:id/content`, auth: 'bureau', handler: async (call) => content(call) },
   { method: 'PUT', pattern: `${C}/documents/:id/status`, auth: 'bureau', handler: async (call) => fromMutation(await call.ctx.service.setDocumentStatus(companyOf(call), call.params['id'] ?? '', ifMatch(call.req), call.body as z.infer<typeof schemas.documentStatus>)) },
   { method: 'POST', pattern: `${C}/notes`, auth: 'bureau', handler: async (call) => fromMutation(await call.ctx.service.addNote(companyOf(call), 'bureau', call.body as z.infer<typeof schemas.note>, idem(call, await call.req.body(), 201, (v) => `${C.replace(':collaborationId', call.params['collaborationId'] ?? '')}/notes/${v.id}`))) },
@@ -191,6 +194,8 @@ const BODY_SCHEMAS: Record<string, z.ZodType> = {
   'POST /v1/invoices/:id/credit': schemas.credit,
   'POST /v1/documents': schemas.document,
   'POST /v1/notes': schemas.note,
+  'POST /v1/invoices/:id/payments': schemas.payment,
+  [`POST ${C}/payments`]: schemas.bureauPayment,
   [`PUT ${C}/documents/:id/status`]: schemas.documentStatus,
   [`POST ${C}/notes`]: schemas.note,
   'POST /setup/collaborations': schemas.setupCollaboration,

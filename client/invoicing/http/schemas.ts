@@ -52,7 +52,20 @@ export const schemas = {
   note: z.object({
     text: z.string().min(1).max(2000),
     kind: z.enum(['note', 'notification']).optional(),
-    subject: z.object({ entity: z.enum(['customer', 'article', 'invoice', 'document', 'note']), id: z.string().min(1) }).strict().optional(),
+    subject: z.object({ entity: z.enum(['customer', 'article', 'invoice', 'document', 'note', 'payment']), id: z.string().min(1) }).strict().optional(),
+  }).strict(),
+  payment: z.object({
+    amountOre: z.number().int().min(1),
+    date: isoDate,
+    reference: z.string().max(35).optional(),
+  }).strict(),
+  bureauPayment: z.object({
+    identity: z.string().min(1).max(100).describe('the source of the payment, e.g. bgmax:<receiving bankgiro>:<payment date>:<Bankgirot serial>'),
+    invoiceId: z.string().optional(),
+    customerId: z.string().optional(),
+    amountOre: z.number().int().min(1),
+    date: isoDate,
+    reference: z.string().max(35).optional(),
   }).strict(),
   documentStatus: z.object({ voucher: z.string().min(1).max(30).describe('e.g. "A 17"'), statusText: z.string().max(200).optional() }).strict(),
   setupCollaboration: z.object({
