@@ -97,7 +97,7 @@ export function registerBureau(program: Command): void {
   bureau.command('invoices').description('customer invoices with their vouchers and reminders')
     .action(run(async (g) => {
       const p = await open(g);
-      const rows = [...p.invoices.values()].map((i) => ({ ...i, voucher: p.voucherOfInvoice(i.id), openOre: p.openOre(i), reminders: p.remindersOf(i.id).length }));
+      const rows = [...p.invoices.values()].map((i) => ({ ...i, voucher: p.voucherOfInvoice(i.id), paidOre: p.paidOre(i.id), openOre: p.openOre(i), reminders: p.remindersOf(i.id).length }));
       return { json: rows, text: table([['number', 'customer', 'date', 'due', 'total', 'open', 'voucher', 'reminders'], ...rows.map((i) => [`${i.number}${i.kind === 'credit' ? ' (credit)' : ''}`, i.customerName, i.invoiceDate, i.dueDate, kr(i.totalOre), kr(i.openOre), i.voucher ?? '', String(i.reminders)])]) };
     }));
 
@@ -149,6 +149,48 @@ export function registerBureau(program: Command): void {
       const result = await p.registerDocument(id, { date: str(o, 'date') ?? document?.scannedAt.slice(0, 10) ?? '', totalOre: ore(str(o, 'total'), '--total'), vatOre: ore(str(o, 'vat'), '--vat'), costAccount: str(o, 'account') ?? '4010', text: str(o, 'text') });
       await p.close();
       return { json: result, text: `${id} registered as voucher ${result.reference}${result.pushed ? '; the customer sees it' : '; the status reaches the customer at the next sync'}` };
+    }));
+
+  bureau.command('read-bgmax').description("read incoming payments from a BgMax file or the bank's reports mailbox: match by OCR, book, push to the invoicing program")
+    .argument('[file]', 'a BgMax file (Latin-1)')
+    .option('--from-bank <url>', "the bank API (e.g. the simulator's) whose reports mailbox holds the BgMax files").option('--bank <bank>', 'swedbank or sparbanken', 'swedbank').option('--api-key <key>', 'the bank API key')
+    .action(run(async (g, o, file) => {
+      const p = await open(g);
+      const inputs: { name: string; bytes: Uint8Array }[] = [];
+      if (file) {
+        const { readFileSync } = await import('node:fs');
+        try {
+          inputs.push({ name: file, bytes: readFileSync(file) });
+        } catch {
+          throw new CliError(`cannot read ${file}`);
+        }
+      } else if (str(o, 'fromBank')) {
+        const { bgmaxFilesFromBank } = await import('./bank-bgmax.ts');
+        const bank = str(o, 'bank') === 'sparbanken' ? 'sparbanken' : 'swedbank';
+        for (const f of await bgmaxFilesFromBank({ baseUrl: str(o, 'fromBank') ?? '', bank, apiKey: str(o, 'apiKey') ?? '' })) inputs.push({ name: f.reportId, bytes: f.bytes });
+      } else throw new CliError('give a BgMax FILE or --from-bank <url> --api-key <key>');
+      const results = [];
+      for (const input of inputs) results.push({ file: input.name, ...(await p.readBgMax(input.bytes)) });
+      await p.close();
+      const booked = results.reduce((n, r) => n + r.booked.length, 0);
+      const unmatched = results.reduce((n, r) => n + r.unmatched.length, 0);
+      const already = results.reduce((n, r) => n + r.alreadyRead, 0);
+      return { json: results, text: `${inputs.length} BgMax file(s): ${booked} payment(s) booked, ${unmatched} left for manual handling (sandbank bureau unmatched), ${already} already read` };
+    }));
+
+  bureau.command('unmatched').description('incoming payments waiting for a person: unknown or malformed references, deductions')
+    .action(run(async (g) => {
+      const p = await open(g);
+      const rows = p.unmatched();
+      return { json: rows, text: rows.length === 0 ? 'Nothing waits for manual handling.' : table([['payment', 'date', 'amount', 'reference', 'why', 'payer'], ...rows.map((u) => [u.identity, u.date, kr(u.amountOre), u.reference, u.reason, u.payerName ?? ''])]) };
+    }));
+
+  bureau.command('assign').description('assign an unmatched payment to an invoice (booked there and pushed to the invoicing program)').argument('<payment>', 'the payment identity from `sandbank bureau unmatched`').requiredOption('--invoice <id>')
+    .action(run(async (g, o, identity = '') => {
+      const p = await open(g);
+      const settled = await p.assign(identity, str(o, 'invoice') ?? '');
+      await p.close();
+      return { json: settled, text: `${identity} assigned to ${settled.invoiceId}: ${kr(settled.appliedOre)} applied${settled.unappliedOre ? `, ${kr(settled.unappliedOre)} left on the customer` : ''}` };
     }));
 
   bureau.command('notes').description('notes and notifications from both sides (unread marked *)')

@@ -9,6 +9,7 @@ import { basename, extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
+import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseRateLimit } from './http/rate-limit.ts';
 
 interface Global {
@@ -99,14 +100,15 @@ export function registerInvoicing(program: Command): void {
     .option('--rate-limit <n/window>', 'requests per key and window, e.g. 25/5s; "off" for none', '25/5s')
     .option('--retain-changes <n>', 'feed entries retained per collaboration (older cursors get 410)')
     .option('--next-invoice-number <n>', 'the first invoice number of the ready-made company', '1001')
+    .option('--payments-by <side>', 'who registers incoming payments in the ready-made collaboration: customer or bureau', 'customer')
     .option('--contract-states', "serve the bureau contract's provider states (needs --memory: a state replaces all data)")
-    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string; contractStates?: boolean }) => {
+    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string; contractStates?: boolean; paymentsBy: string }) => {
       if (o.contractStates && !o.memory) throw new CliError('--contract-states replaces the data on every provider state: use it with --memory');
       const limit = parseRateLimit(o.rateLimit);
       if (limit === 'invalid') throw new CliError(`--rate-limit "${o.rateLimit}": give requests/window like 25/5s or 100/500ms, or "off"`);
       const { runInvoicingStart } = await import('./main.ts');
       await runInvoicingStart({
-        port: o.port, data: o.data, rateLimit: limit, nextInvoiceNumber: Number(o.nextInvoiceNumber),
+        port: o.port, data: o.data, rateLimit: limit, nextInvoiceNumber: Number(o.nextInvoiceNumber), paymentsRegisteredBy: o.paymentsBy === 'bureau' ? 'bureau' : 'customer',
         ...(o.memory ? { memory: true } : {}), ...(o.contractStates ? { contractStates: true } : {}), ...(o.retainChanges ? { retainChanges: Number(o.retainChanges) } : {}),
       });
       // The server runs until Ctrl+C / SIGTERM (handled in main.ts).
@@ -115,10 +117,12 @@ export function registerInvoicing(program: Command): void {
 
   inv.command('setup').description('create another company with its bureau and collaboration (prints both keys)')
     .requiredOption('--company <name>').requiredOption('--org <number>', 'NNNNNN-NNNN').option('--bureau <name>').option('--next-invoice-number <n>').option('--round', 'öresavrundning')
+    .option('--payments-by <side>', 'who registers incoming payments: customer or bureau', 'customer')
     .action(run(async (g, o) => {
       const { json } = await api(g, 'POST', '/setup/collaborations', {
         companyName: str(o, 'company'), organisationNumber: str(o, 'org'), ...(str(o, 'bureau') ? { bureauName: str(o, 'bureau') } : {}),
         ...(str(o, 'nextInvoiceNumber') ? { nextInvoiceNumber: Number(str(o, 'nextInvoiceNumber')) } : {}), ...(o['round'] ? { roundToWholeKronor: true } : {}),
+        paymentsRegisteredBy: str(o, 'paymentsBy') === 'bureau' ? 'bureau' : 'customer',
       });
       return { json, text: `collaboration ${json['collaborationId']}\n  company API key  ${json['companyApiKey']}\n  bureau API key   ${json['bureauApiKey']}` };
     }));
@@ -170,6 +174,14 @@ export function registerInvoicing(program: Command): void {
       return { json, text: `credit invoice ${json['number']} for invoice ${json['creditOf']}  ${kr(json['totalOre'])}` };
     }));
 
+  inv.command('pay').description('register an incoming payment on an invoice (when the customer registers payments)').argument('<invoice id>')
+    .requiredOption('--amount <kr>').option('--date <date>', 'payment date (default: today)').option('--reference <text>')
+    .action(run(async (g, o, id = '') => {
+      const date = str(o, 'date') ?? stockholmDateTime(Date.now()).slice(0, 10);
+      const { json } = await api(g, 'POST', `/v1/invoices/${id}/payments`, { amountOre: ore(str(o, 'amount') ?? '', '--amount'), date, ...(str(o, 'reference') ? { reference: str(o, 'reference') } : {}) });
+      return { json, text: `payment ${json['id']}: ${kr(json['appliedOre'])} applied to ${id}${Number(json['unappliedOre']) > 0 ? `, ${kr(json['unappliedOre'])} left as credit on the customer` : ''}` };
+    }));
+
   inv.command('invoices').description('customer invoices')
     .action(run(async (g) => {
       const all: Record<string, unknown>[] = [];
@@ -178,7 +190,7 @@ export function registerInvoicing(program: Command): void {
         all.push(...(json.items ?? []));
         if (page >= Number((json['meta'] as Record<string, unknown>)['totalPages'])) break;
       }
-      return { json: all, text: table([['id', 'number', 'customer', 'date', 'due', 'total', 'OCR'], ...all.map((i) => [String(i['id']), `${i['number']}${i['kind'] === 'credit' ? ' (credit)' : ''}`, String(i['customerName']), String(i['invoiceDate']), String(i['dueDate']), kr(i['totalOre']), String(i['ocr'])])]) };
+      return { json: all, text: table([['id', 'number', 'customer', 'date', 'due', 'total', 'paid', 'OCR'], ...all.map((i) => [String(i['id']), `${i['number']}${i['kind'] === 'credit' ? ' (credit)' : ''}`, String(i['customerName']), String(i['invoiceDate']), String(i['dueDate']), kr(i['totalOre']), kr(i['paidOre'] ?? 0), String(i['ocr'])])]) };
     }));
 
   inv.command('settings').description('show or change settings (next invoice number, öresavrundning)').option('--next-invoice-number <n>').option('--round', 'round totals to whole kronor').option('--no-round', 'do not round')

@@ -18,6 +18,7 @@ export interface InvoicingStartOptions {
   rateLimit?: RateLimit | undefined;
   retainChanges?: number;
   nextInvoiceNumber?: number;
+  paymentsRegisteredBy?: 'customer' | 'bureau';
   /** Mount the contracts' provider-state endpoint (it replaces the data: only with --memory). */
   contractStates?: boolean;
   quiet?: boolean;
@@ -64,7 +65,7 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
     ...(options.contractStates ? { extraRoutes: (await import('../../contracts/bureau/states.ts')).invoicingProviderStateRoutes() } : {}),
   });
   if (app.service.collaborations.length === 0) {
-    await app.service.createCollaboration({ companyName: 'Kundföretaget AB', organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001 });
+    await app.service.createCollaboration({ companyName: 'Kundföretaget AB', organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, paymentsRegisteredBy: options.paymentsRegisteredBy ?? 'customer' });
   }
   if (!options.quiet) {
     console.log(`sandbank invoicing is running at ${app.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
@@ -78,6 +79,7 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
       console.log(`    company API key    ${company?.apiKey}`);
       console.log(`    bureau API key     ${bureau?.apiKey}`);
       console.log(`    next invoice no.   ${company ? app.service.settings(company.id).nextInvoiceNumber : ''}`);
+      console.log(`    incoming payments  registered by the ${c.paymentsRegisteredBy}`);
     }
     console.log('Press Ctrl+C to stop.');
   }

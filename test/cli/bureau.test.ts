@@ -61,6 +61,21 @@ describe('sandbank invoicing / bureau CLI', () => {
     expect(wrong.stderr.trim()).toMatch(/^error: .*\(UNAUTHORIZED\)$/);
   }, 60_000);
 
+  it('payments: sandbank invoicing pay, and the bureau\'s read-bgmax refused while the customer registers', async () => {
+    const paid = await json(['invoicing', 'pay', 'inv_000001', '--amount', '1 000,00', '--date', '2026-03-20']);
+    expect(paid).toMatchObject({ registeredBy: 'customer', appliedOre: 100_000 });
+    const sync = await json([...bureau, 'sync']);
+    expect(sync['vouchers']).toBe(1);
+    const invoices = (await json([...bureau, 'invoices'])) as unknown as Record<string, unknown>[];
+    expect(invoices[0]).toMatchObject({ paidOre: 100_000, openOre: 163_894 });
+    const { writeFileSync } = await import('node:fs');
+    const file = join(tempDir('cli-bgmax'), 'bgmax.txt');
+    writeFileSync(file, '01BGMAX               0120260320101010123456T                                   \n70000000000000000000000000000000                                              ');
+    const refused = await sandbankAsync([...bureau, 'read-bgmax', file], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toMatch(/^error: in this collaboration the customer registers incoming payments/);
+  }, 60_000);
+
   it('sandbank scenarios run --tag bureau --invoicing-target runs the bureau scenarios against a running service', async () => {
     const r = await sandbankAsync(['scenarios', 'run', 'b0*', '--tag', 'bureau', '--bank', 'swedbank', '--invoicing-target', service.url]);
     expect(r.stdout).toMatch(/7 passed, 0 failed/);
