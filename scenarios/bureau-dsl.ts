@@ -14,6 +14,8 @@
  */
 import { MemoryRecordLog } from '../client/append-log.ts';
 import { BureauProgram, type BureauRecord, type SyncResult } from '../client/bureau/program.ts';
+import { withBgMaxTotals, writeBgMax } from '../formats/bankgirot/bgmax.ts';
+import { generateOcr } from '../formats/identifiers/ocr.ts';
 import { formatOreSwedish } from '../formats/money.ts';
 import { ore, ScenarioFailure, type ScenarioContext, type Step } from './dsl.ts';
 
@@ -71,13 +73,13 @@ type Line = { article: string; qty: number } | { text: string; qty: number; pric
 
 export const bureau = {
   given: {
-    collaboration(options: { nextInvoiceNumber?: number; round?: boolean } = {}): Step {
+    collaboration(options: { nextInvoiceNumber?: number; round?: boolean; paymentsBy?: 'customer' | 'bureau' } = {}): Step {
       return {
-        kind: 'given', text: `a collaboration${options.nextInvoiceNumber ? ` numbering from ${options.nextInvoiceNumber}` : ''}${options.round ? ', öresavrundning' : ''}`,
+        kind: 'given', text: `a collaboration${options.nextInvoiceNumber ? ` numbering from ${options.nextInvoiceNumber}` : ''}${options.round ? ', öresavrundning' : ''}${options.paymentsBy ? `, incoming payments registered by the ${options.paymentsBy}` : ''}`,
         async run(ctx) {
-          const url = ctx.target.invoicingUrl;
-          if (!url) throw new Error('this target runs no invoicing service (give --invoicing-target)');
-          const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false }) });
+          if (!ctx.target.invoicingUrl) throw new Error('this target runs no invoicing service (give --invoicing-target)');
+          const url = await ctx.target.invoicingUrl();
+          const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false, paymentsRegisteredBy: options.paymentsBy ?? 'customer' }) });
           const made = (await res.json()) as { collaborationId: string; companyApiKey: string; bureauApiKey: string };
           const log = new MemoryRecordLog<BureauRecord>();
           const program = await BureauProgram.create({ log, baseUrl: url, apiKey: made.bureauApiKey, collaborationId: made.collaborationId, connection: { baseDelayMs: 10 } });
@@ -155,6 +157,35 @@ export const bureau = {
     dunning(today: string): Step {
       return step('when', `the bureau runs dunning on ${today}`, async (_ctx, w) => void (await w.program.dunning(today)));
     },
+    customerPays(label: string, amount: string, date = '2026-03-20'): Step {
+      return step('when', `the customer registers a payment of ${amount} kr on ${label}`, async (ctx, w) => {
+        try {
+          await api(w, 'POST', `/v1/invoices/${id(w, label)}/payments`, { amountOre: ore(amount), date });
+        } catch (error) {
+          ctx.lastError = error instanceof Error ? error : new Error(String(error));
+        }
+      });
+    },
+    /** The bank's BgMax return file arrives and the bureau reads it (payments by invoice label or a raw OCR). */
+    bgmaxArrives(payments: { invoice?: string; ocr?: string; amount: string; deduction?: boolean }[], options: { serialFrom?: number } = {}): Step {
+      return step('when', `a BgMax file with ${payments.length} payment(s) is read by the bureau`, async (ctx, w) => {
+        const list = payments.map((p, i) => ({
+          senderBankgiro: '0000000000', reference: p.ocr ?? [...w.program.invoices.values()].find((inv) => inv.id === id(w, p.invoice ?? ''))?.ocr ?? generateOcr('1'), referenceAlignment: 'left' as const,
+          amountOre: ore(p.amount), referenceCode: '2', paymentChannel: '1', bgcSerialNumber: String((options.serialFrom ?? 1) + i).padStart(12, '0'), imageFlag: '0',
+          deduction: p.deduction ?? false, ...(p.deduction ? { deductionCode: '0' } : {}), extraReferences: [], information: [],
+        }));
+        const file = writeBgMax(withBgMaxTotals({
+          version: '01', timestamp: '20260320101010123456', testMarker: 'T',
+          sections: [{ payeeBankgiro: '9912346', payeePlusgiro: '', currency: 'SEK', payments: list, deposit: { payeeBankAccount: '5555555555', paymentDate: '2026-03-20', depositSerialNumber: '1', amountOre: 0, currency: 'SEK', paymentCount: 0, depositType: 'K' } }],
+          trailer: { paymentCount: 0, deductionCount: 0, extraReferenceCount: 0, depositCount: 0 },
+        }));
+        try {
+          await w.program.readBgMax(file);
+        } catch (error) {
+          ctx.lastError = error instanceof Error ? error : new Error(String(error));
+        }
+      });
+    },
     bureauReadsNotes(): Step {
       return step('when', 'the bureau reads its notes', async (_ctx, w) => {
         await w.program.markRead(w.program.listNotes().filter((n) => !n.readByBureau && !n.pending).map((n) => n.id));
@@ -211,6 +242,15 @@ export const bureau = {
     },
     bureauUnread(count: number): Step {
       return step('then', `the bureau has ${count} unread note(s)`, async (ctx, w) => check(ctx, 'unread notes', count, w.program.unreadCount()));
+    },
+    paid(label: string, amount: string): Step {
+      return step('then', `both programs show ${amount} kr paid on ${label}`, async (ctx, w) => {
+        const invoicing = Number((await api(w, 'GET', `/v1/invoices/${id(w, label)}`)).json['paidOre'] ?? 0);
+        check(ctx, `paid on ${label} (bureau, invoicing)`, [kr(ore(amount)), kr(ore(amount))], [kr(w.program.paidOre(id(w, label))), kr(invoicing)]);
+      });
+    },
+    unmatched(reasons: string[]): Step {
+      return step('then', `waiting for a person: ${reasons.join(', ') || 'nothing'}`, async (ctx, w) => check(ctx, 'unmatched payments', reasons, w.program.unmatched().map((u) => u.reason)));
     },
     bookedOnce(): Step {
       return step('then', 'every invoice is booked exactly once', async (ctx, w) => {

@@ -43,7 +43,7 @@ export interface TargetDriver {
   /** Where webhooks for this run are received. */
   webhookUrl: string;
   /** The invoicing program the bureau steps use (in-process, or --invoicing-target). */
-  invoicingUrl?: string;
+  invoicingUrl?: () => Promise<string>;
   receivedWebhooks(sandboxId: string): { type: string; data: Record<string, unknown> }[];
 }
 

@@ -18,8 +18,6 @@ import { WebhookDispatcher } from '../simulator/http/webhooks.ts';
 import { MemoryStore } from '../simulator/store/memory.ts';
 import { ore, ScenarioFailure, type SandboxInfo, type Scenario, type ScenarioContext, type TargetDriver } from './dsl.ts';
 import { deletePaymentInInternetBank, signInInternetBank } from './internetbank.ts';
-import { fixedClock, seededKeys, startInvoicing } from '../client/invoicing/app.ts';
-import { MemoryInvoicingStore } from '../client/invoicing/store.ts';
 
 export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));
 
@@ -71,16 +69,30 @@ async function webhookReceiver(): Promise<{ url: string; server: Server; receive
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, server, received };
 }
 
-/** The invoicing program for bureau steps: a running one, or one started here on a free port. */
-async function invoicingFor(invoicingTarget: string | undefined, seed: number): Promise<{ url: string; close(): Promise<void> }> {
-  if (invoicingTarget) return { url: invoicingTarget.replace(/\/$/, ''), close: async () => undefined };
-  const app = await startInvoicing({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(seed) });
-  return app;
+/**
+ * The invoicing program for bureau steps: a running one, or one started here on a free port
+ * the first time a bureau step asks (bank-only runs never load it).
+ */
+function invoicingFor(invoicingTarget: string | undefined, seed: number): { url: () => Promise<string>; close(): Promise<void> } {
+  if (invoicingTarget) return { url: async () => invoicingTarget.replace(/\/$/, ''), close: async () => undefined };
+  let started: Promise<{ url: string; close(): Promise<void> }> | undefined;
+  return {
+    url: async () => {
+      started ??= (async () => {
+        const [{ fixedClock, seededKeys, startInvoicing }, { MemoryInvoicingStore }] = await Promise.all([import('../client/invoicing/app.ts'), import('../client/invoicing/store.ts')]);
+        return startInvoicing({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(seed) });
+      })();
+      return (await started).url;
+    },
+    close: async () => {
+      if (started) await (await started).close();
+    },
+  };
 }
 
 /** The in-process bank: the engine behind msw handlers, with a webhook dispatcher. */
 export async function inProcessTarget(seed: number, invoicingTarget?: string): Promise<Target> {
-  const invoicing = await invoicingFor(invoicingTarget, seed);
+  const invoicing = invoicingFor(invoicingTarget, seed);
   const receiver = await webhookReceiver();
   let dispatcher: WebhookDispatcher | undefined;
   const engine = new Engine({ store: new MemoryStore(), random: createRandom(seed), defaultStart: () => '2026-03-02T08:00:00', onEvents: (id) => dispatcher?.kick(id) });
@@ -118,7 +130,7 @@ export async function inProcessTarget(seed: number, invoicingTarget?: string): P
 /** A running sandbank server (e.g. `sandbank start`) at baseUrl. */
 export async function httpTarget(baseUrl: string, invoicingTarget?: string): Promise<Target> {
   const receiver = await webhookReceiver();
-  const invoicing = await invoicingFor(invoicingTarget, 1);
+  const invoicing = invoicingFor(invoicingTarget, 1);
   const admin = (sandbox: SandboxInfo) => {
     const user = sandbox.internetBankUsers.find((u) => u.role === 'administrator');
     if (!user) throw new Error('no administrator');

@@ -448,7 +448,7 @@ export class BureauProgram {
    * booked, and pushed to the invoicing program. Only when the collaboration says the bureau
    * registers incoming payments. The same file twice books nothing new.
    */
-  readBgMax(bytes: Uint8Array | string): Promise<{ booked: SettledPayment[]; unmatched: Unmatched[]; alreadyRead: number; pushed: number }> {
+  readBgMax(bytes: Uint8Array | string, options: { push?: boolean } = {}): Promise<{ booked: SettledPayment[]; unmatched: Unmatched[]; alreadyRead: number; pushed: number }> {
     return this.serial(async () => {
       const conn = this.connection();
       const collaboration = await conn.collaboration();
@@ -471,7 +471,8 @@ export class BureauProgram {
       ];
       const outbox: OutboxItem[] = fresh.map((a, i) => ({ id: this.nextOutboxId(i), kind: 'payment', payment: { identity: a.identity, invoiceId: a.invoiceId, amountOre: a.amountOre, date: a.date, reference: a.reference } }));
       if (vouchers.length > 0) await this.write({ t: 'bgmax', vouchers, settled, unmatched: freshUnmatched, outbox });
-      const pushed = await this.flushOutbox().catch(() => 0);
+      // `push: false` books now and leaves the pushes queued for the next sync.
+      const pushed = options.push === false ? 0 : await this.flushOutbox().catch(() => 0);
       return { booked: settled, unmatched: freshUnmatched, alreadyRead, pushed };
     });
   }

@@ -78,7 +78,7 @@ describe('sandbank invoicing / bureau CLI', () => {
 
   it('sandbank scenarios run --tag bureau --invoicing-target runs the bureau scenarios against a running service', async () => {
     const r = await sandbankAsync(['scenarios', 'run', 'b0*', '--tag', 'bureau', '--bank', 'swedbank', '--invoicing-target', service.url]);
-    expect(r.stdout).toMatch(/7 passed, 0 failed/);
+    expect(r.stdout).toMatch(/9 passed, 0 failed/);
     expect(r.code).toBe(0);
   }, 60_000);
 
