@@ -7,7 +7,7 @@
 import type { BankEvent, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
 import { addDays } from './calendar.ts';
 import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
-import type { StorePort } from './store-port.ts';
+import type { DocumentWrite, StorePort } from './store-port.ts';
 
 /** One document per operation that produced events, with those events' webhook deliveries. */
 interface EventBatch {
@@ -18,17 +18,35 @@ interface EventBatch {
 const sandboxCollection = 'sandboxes';
 const col = (id: string, kind: 'files' | 'raw' | 'reports' | 'days' | 'events') => `sandboxes/${id}/${kind}`;
 
-export async function saveCore(store: StorePort, state: SandboxState): Promise<void> {
-  await store.put(sandboxCollection, state.core.id, { ...state.core, lastStatementDate: state.lastStatementDate });
+/** The sandbox core (clock, counters, balances, faults, webhook). */
+export function coreDocument(state: SandboxState): DocumentWrite {
+  return { collection: sandboxCollection, id: state.core.id, value: { ...state.core, lastStatementDate: state.lastStatementDate } };
 }
 
-export async function saveFile(store: StorePort, state: SandboxState, file: PaymentFile): Promise<void> {
-  await store.put(col(state.core.id, 'files'), file.id, file);
+export function fileDocument(state: SandboxState, file: PaymentFile): DocumentWrite {
+  return { collection: col(state.core.id, 'files'), id: file.id, value: file };
 }
 
 /** The uploaded bytes, kept so a file still RECEIVED after a restart is validated again. */
-export async function saveRaw(store: StorePort, state: SandboxState, fileId: string, bytes: Uint8Array): Promise<void> {
-  await store.put(col(state.core.id, 'raw'), fileId, { base64: Buffer.from(bytes).toString('base64') });
+export function rawDocument(state: SandboxState, fileId: string, bytes: Uint8Array): DocumentWrite {
+  return { collection: col(state.core.id, 'raw'), id: fileId, value: { base64: Buffer.from(bytes).toString('base64') } };
+}
+
+function batchDocument(state: SandboxState, batchId: string): DocumentWrite {
+  const ids = state.batches.get(batchId) ?? [];
+  const batch: EventBatch = { events: [], deliveries: {} };
+  for (const id of ids) {
+    const event = state.eventsById.get(id);
+    if (event) batch.events.push(event);
+    const delivery = state.deliveries.get(id);
+    if (delivery) batch.deliveries[id] = delivery;
+  }
+  return { collection: col(state.core.id, 'events'), id: batchId, value: batch };
+}
+
+/** Stores a change to the core alone (faults, webhook, a new sandbox, the clock's last move). */
+export async function saveCore(store: StorePort, state: SandboxState): Promise<void> {
+  await store.putMany([coreDocument(state)]);
 }
 
 export async function reportBody(store: StorePort, state: SandboxState, reportId: string): Promise<string> {
@@ -38,38 +56,34 @@ export async function reportBody(store: StorePort, state: SandboxState, reportId
   return doc?.body ?? '';
 }
 
+/**
+ * The core first: a deletion cut short by a crash leaves documents no sandbox refers to,
+ * which loading never reads.
+ */
 export async function deleteSandboxDocuments(store: StorePort, sandboxId: string): Promise<void> {
   await store.delete(sandboxCollection, sandboxId);
   await store.deleteCollection(`sandboxes/${sandboxId}`);
 }
 
-export async function saveBatch(store: StorePort, state: SandboxState, batchId: string): Promise<void> {
-  const ids = state.batches.get(batchId) ?? [];
-  const batch: EventBatch = { events: [], deliveries: {} };
-  for (const id of ids) {
-    const event = state.eventsById.get(id);
-    if (event) batch.events.push(event);
-    const delivery = state.deliveries.get(id);
-    if (delivery) batch.deliveries[id] = delivery;
-  }
-  await store.put(col(state.core.id, 'events'), batchId, batch);
-}
-
 /** Stores a webhook delivery's new attempt with the batch of its event. */
 export async function saveDeliveryOf(store: StorePort, state: SandboxState, eventId: string): Promise<void> {
   const batchId = state.eventBatch.get(eventId);
-  if (batchId !== undefined) await saveBatch(store, state, batchId);
+  if (batchId !== undefined) await store.putMany([batchDocument(state, batchId)]);
 }
 
 /**
- * Writes what an operation changed. Order matters for crash recovery (see `recover`):
- * bookings first, then reports, files and events, the sandbox core (counters) last.
+ * Writes what an operation changed, with `also` (documents the operation built itself), as
+ * one group: the bookings, reports, files, event batch and the core are stored together or
+ * not at all. The order (bookings first, the core last) is kept for stores that cannot group
+ * writes; `recover` copes with a partial group either way.
  */
-export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty): Promise<void> {
+export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty, also: readonly DocumentWrite[] = []): Promise<void> {
   const core = state.core;
   const store = deps.store;
   const rank = (key: string) => ['day', 'report', 'file', 'event'].indexOf(key.slice(0, key.indexOf(':')));
+  const writes: DocumentWrite[] = [...also];
   const newEvents: string[] = [];
+  const written: string[] = [];
   for (const key of [...dirty].sort((a, b) => rank(a) - rank(b))) {
     if (key.startsWith('event:')) {
       newEvents.push(key.slice(6));
@@ -78,28 +92,25 @@ export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty)
     const [kind, id = ''] = key.split(/:(.*)/s);
     if (kind === 'file') {
       const file = state.files.get(id);
-      if (file) await saveFile(store, state, file);
+      if (file) writes.push(fileDocument(state, file));
     } else if (kind === 'report') {
       const meta = state.reports.find((r) => r.id === id);
-      const body = state.pendingBodies.get(id);
-      if (meta && body !== undefined) await store.put(col(core.id, 'reports'), id, { meta, body });
-      else if (meta) {
-        const existing = (await store.get(col(core.id, 'reports'), id)) as { body: string } | undefined;
-        await store.put(col(core.id, 'reports'), id, { meta, body: existing?.body ?? '' });
-      }
-      state.pendingBodies.delete(id);
+      if (meta) writes.push({ collection: col(core.id, 'reports'), id, value: { meta, body: await reportBody(store, state, id) } });
+      written.push(id);
     } else if (kind === 'day') {
       const day = state.days.get(id);
-      if (day) await store.put(col(core.id, 'days'), id, day);
+      if (day) writes.push({ collection: col(core.id, 'days'), id, value: day });
     }
   }
   if (newEvents.length > 0) {
     const batchId = `b_${pad(state.eventsById.get(newEvents[0] as string)?.sequence ?? 0, 9)}`;
     state.batches.set(batchId, newEvents);
     for (const id of newEvents) state.eventBatch.set(id, batchId);
-    await saveBatch(store, state, batchId);
+    writes.push(batchDocument(state, batchId));
   }
-  await saveCore(store, state);
+  writes.push(coreDocument(state));
+  await store.putMany(writes);
+  for (const id of written) state.pendingBodies.delete(id);
   if (newEvents.length > 0) deps.onEvents?.(core.id);
 }
 

@@ -12,7 +12,7 @@ import { emit } from './events.ts';
 import { intake } from './intake.ts';
 import { reportStatus } from './mailbox.ts';
 import type { FileStatus, Payment, PaymentFile, SandboxAccount, StatusReason } from './model.ts';
-import { flush, saveFile, saveRaw } from './persistence.ts';
+import { flush, rawDocument } from './persistence.ts';
 import { dateOf, digitsOnly, pad, profileOf, reserveIdentity, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
 import { setFileStatus, setPaymentStatus } from './transitions.ts';
 
@@ -68,13 +68,13 @@ export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: U
     controlSumOre: 0,
     payments: [],
   };
-  await saveRaw(deps.store, state, file.id, bytes);
   state.files.set(file.id, file);
   if (options.idempotencyKey !== undefined) state.byIdempotencyKey.set(options.idempotencyKey, file.id);
   state.queue.push({ kind: 'validate', fileId: file.id, bytes });
   const dirty: Dirty = new Set([`file:${file.id}`]);
   emit(state, 'payment_file.status_changed', { fileId: file.id, status: 'RECEIVED' }, dirty);
-  await flush(deps, state, dirty);
+  // The raw bytes go with the file's first document: a RECEIVED file can always be validated again.
+  await flush(deps, state, dirty, [rawDocument(state, file.id, bytes)]);
   return ok({ fileId: file.id, status: file.status, idempotencyHit: false });
 }
 

@@ -2,13 +2,16 @@
  * lowdb adapter: one JSON file per document under the data directory
  * (`<dir>/<collection>/<id>.json`). lowdb's file adapters write through steno (temp file +
  * rename), so a document is either the old or the new version after a crash, never half.
+ * A group of documents (`putMany`) is first written whole to a journal file in
+ * `<dir>/.journal/`, then document by document, then the journal is removed; a journal found
+ * when the store is opened is applied again, so a group is stored entirely or not at all.
  * One process owns the directory (see main.ts: a lock file).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { StorePort } from '../engine/store-port.ts';
+import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
 
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 
@@ -24,8 +27,44 @@ function checkName(name: string): string {
   return name;
 }
 
+interface Journal {
+  writes?: DocumentWrite[];
+}
+
+const JOURNAL = '.journal';
+
 export class LowdbStore implements StorePort {
+  /** Journals left by a crash, applied before the store is first read or written. */
+  private ready: Promise<void> | undefined;
+  private journalSequence = 0;
+
   constructor(private readonly dir: string) {}
+
+  private open(): Promise<void> {
+    this.ready ??= this.replayJournals();
+    return this.ready;
+  }
+
+  private async replayJournals(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(join(this.dir, JOURNAL));
+    } catch {
+      return;
+    }
+    // steno's temp files start with a dot: a journal that was never renamed into place is
+    // a group that was never acknowledged, and none of its documents were touched.
+    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
+      const journal = new Low<Journal>(this.journalFile(name), {});
+      await journal.read();
+      await this.writeAll(journal.data.writes ?? []);
+      await rm(join(this.dir, JOURNAL, name), { force: true });
+    }
+  }
+
+  private journalFile(name: string): DataFile<Journal> {
+    return new DataFile<Journal>(join(this.dir, JOURNAL, name), { parse: (text) => JSON.parse(text) as Journal, stringify: (data) => JSON.stringify(data) });
+  }
 
   private path(collection: string, id?: string): string {
     const base = join(this.dir, checkName(collection));
@@ -37,22 +76,43 @@ export class LowdbStore implements StorePort {
     return new DataFile<Envelope>(this.path(collection, id), { parse: (text) => JSON.parse(text) as Envelope, stringify: (data) => JSON.stringify(data) });
   }
 
-  async put(collection: string, id: string, value: unknown): Promise<void> {
-    await mkdir(this.path(collection), { recursive: true });
-    // `new Low(adapter)`, not JSONFilePreset: the preset silently keeps data in memory when
-    // NODE_ENV=test.
-    const db = new Low<Envelope>(this.adapter(collection, id), {});
-    db.data = { value };
-    await db.write();
+  async putMany(writes: readonly DocumentWrite[]): Promise<void> {
+    await this.open();
+    for (const w of writes) this.path(w.collection, w.id);
+    // One document is atomic on its own (steno): no journal needed.
+    if (writes.length <= 1) return this.writeAll(writes);
+    await mkdir(join(this.dir, JOURNAL), { recursive: true });
+    const name = `g_${String(++this.journalSequence).padStart(12, '0')}.json`;
+    const journal = new Low<Journal>(this.journalFile(name), {});
+    journal.data = { writes: [...writes] };
+    await journal.write();
+    await this.writeAll(writes);
+    await rm(join(this.dir, JOURNAL, name), { force: true });
+  }
+
+  /** The documents of a group are distinct files, so they are written side by side (the last write of a document wins). */
+  private async writeAll(writes: readonly DocumentWrite[]): Promise<void> {
+    const last = new Map<string, DocumentWrite>();
+    for (const w of writes) last.set(this.path(w.collection, w.id), w);
+    await Promise.all([...last.values()].map(async ({ collection, id, value }) => {
+      await mkdir(this.path(collection), { recursive: true });
+      // `new Low(adapter)`, not JSONFilePreset: the preset silently keeps data in memory when
+      // NODE_ENV=test.
+      const db = new Low<Envelope>(this.adapter(collection, id), {});
+      db.data = { value };
+      await db.write();
+    }));
   }
 
   async get(collection: string, id: string): Promise<unknown> {
+    await this.open();
     const db = new Low<Envelope>(this.adapter(collection, id), {});
     await db.read();
     return db.data.value;
   }
 
   async list(collection: string): Promise<{ id: string; value: unknown }[]> {
+    await this.open();
     let names: string[];
     try {
       names = await readdir(this.path(collection));
@@ -69,6 +129,7 @@ export class LowdbStore implements StorePort {
   }
 
   async collections(prefix: string): Promise<string[]> {
+    await this.open();
     const found: string[] = [];
     const walk = async (relative: string): Promise<void> => {
       let entries;
@@ -91,10 +152,12 @@ export class LowdbStore implements StorePort {
   }
 
   async delete(collection: string, id: string): Promise<void> {
+    await this.open();
     await rm(this.path(collection, id), { force: true });
   }
 
   async deleteCollection(collection: string): Promise<void> {
+    await this.open();
     await rm(this.path(collection), { recursive: true, force: true });
   }
 }

@@ -1,16 +1,20 @@
-import type { StorePort } from '../engine/store-port.ts';
+import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
 
 /** In-memory store (msw handlers, unit tests, scenarios). Values are deep-copied like a real store would. */
 export class MemoryStore implements StorePort {
   private readonly data = new Map<string, Map<string, string>>();
 
-  async put(collection: string, id: string, value: unknown): Promise<void> {
-    let docs = this.data.get(collection);
-    if (!docs) {
-      docs = new Map();
-      this.data.set(collection, docs);
+  /** Serialises the whole group before storing any of it, so a value that cannot be stored leaves the store untouched. */
+  async putMany(writes: readonly DocumentWrite[]): Promise<void> {
+    const texts = writes.map((w) => ({ collection: w.collection, id: w.id, text: JSON.stringify(w.value) }));
+    for (const { collection, id, text } of texts) {
+      let docs = this.data.get(collection);
+      if (!docs) {
+        docs = new Map();
+        this.data.set(collection, docs);
+      }
+      docs.set(id, text);
     }
-    docs.set(id, JSON.stringify(value));
   }
 
   async get(collection: string, id: string): Promise<unknown> {
