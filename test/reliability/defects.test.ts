@@ -286,7 +286,7 @@ describe('12: creation needs the operator key when set, within a quota; 500s say
   it('an internal error answers "internal error" with a correlation id; the cause is logged', async () => {
     const inner = new MemoryStore();
     const broken: StorePort = Object.assign(Object.create(inner) as MemoryStore, {
-      put: async () => {
+      putMany: async () => {
         throw new Error('EIO: disk failure at /var/lib/sandbank/store/sandboxes/x.json');
       },
     });
