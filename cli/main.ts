@@ -30,6 +30,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   bureau: { summary: "the bureau's program (sync from the invoicing program, BAS ledger, dunning, VAT report)", load: async () => (await import('../client/bureau/cli.ts')).registerBureau },
   scenarios: { summary: 'business scenarios against the simulated banks, for QA', load: async () => (await import('../scenarios/cli.ts')).registerScenarios },
   overview: { summary: 'the accounting overview: the bureau uploads SIE 4, customers see reports and charts', load: async () => (await import('../client/overview/cli.ts')).registerOverview },
+  collaboration: { summary: "a bureau collaboration's lifecycle: activate, invoice recipient, users and licences, termination", load: async () => (await import('../client/collaboration/cli.ts')).registerCollaboration },
 };
 
 // `sandbank validate big.xml | head` closes the pipe early; that is not an error.

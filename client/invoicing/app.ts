@@ -2,7 +2,7 @@
 import { InvoicingService, type InvoicingClock } from './service.ts';
 import { startInvoicingServer, type RunningInvoicingServer } from './http/server.ts';
 import type { RateLimit } from './http/rate-limit.ts';
-import type { Route } from './http/routes.ts';
+import type { Route, RouteContext } from './http/routes.ts';
 import type { InvoicingStore } from './store.ts';
 
 export interface InvoicingAppOptions {
@@ -14,6 +14,7 @@ export interface InvoicingAppOptions {
   retainChanges?: number;
   nowMs?: () => number;
   extraRoutes?: Route[];
+  guard?: RouteContext['guard'];
 }
 
 export interface InvoicingApp extends RunningInvoicingServer {
@@ -24,7 +25,7 @@ export async function startInvoicing(options: InvoicingAppOptions): Promise<Invo
   const service = await InvoicingService.open({ store: options.store, clock: options.clock, newKey: options.newKey, ...(options.retainChanges !== undefined ? { retainChanges: options.retainChanges } : {}) });
   const server = await startInvoicingServer({
     service, rateLimit: options.rateLimit, ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.nowMs ? { nowMs: options.nowMs } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    ...(options.nowMs ? { nowMs: options.nowMs } : {}), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}), ...(options.guard ? { guard: options.guard } : {}),
   });
   return {
     ...server,

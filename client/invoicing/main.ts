@@ -10,6 +10,8 @@ import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { startInvoicing, type InvoicingApp } from './app.ts';
 import type { RateLimit } from './http/rate-limit.ts';
 import { LowdbInvoicingStore, MemoryInvoicingStore } from './store.ts';
+import { lifecycleGuard, lifecycleRoutes } from '../collaboration/http.ts';
+import { LifecycleStore } from '../collaboration/store.ts';
 
 export interface InvoicingStartOptions {
   port: number;
@@ -55,9 +57,14 @@ function lockDataDir(dir: string): () => void {
 export async function runInvoicingStart(options: InvoicingStartOptions): Promise<InvoicingApp> {
   const dataDir = resolve(options.data);
   const unlock = options.memory ? () => undefined : lockDataDir(dataDir);
+  const clock = { now: () => stockholmDateTime(Date.now()) };
+  // The collaborations' lifecycle (activation, recipient, licences, termination) rides on this API.
+  const lifecycles = await LifecycleStore.open(options.memory ? undefined : join(dataDir, 'lifecycles.json'));
   const app = await startInvoicing({
     store: options.memory ? new MemoryInvoicingStore() : new LowdbInvoicingStore(dataDir),
-    clock: { now: () => stockholmDateTime(Date.now()) },
+    clock,
+    extraRoutes: lifecycleRoutes({ store: lifecycles, clock }),
+    guard: lifecycleGuard(lifecycles),
     newKey: () => randomBytes(16).toString('hex'),
     port: options.port,
     rateLimit: options.rateLimit,

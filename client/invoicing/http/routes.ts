@@ -27,10 +27,19 @@ export interface RouteContext {
   rateLimiter: RateLimiter;
   /** Routes mounted from outside (the contracts' provider states). */
   extraRoutes?: Route[];
+  /** Asked after authentication; an answer ends the request (the collaboration lifecycle's closed feed). */
+  guard?: (request: GuardRequest, service: InvoicingService) => ApiResponse | undefined;
+}
+
+export interface GuardRequest {
+  caller: Caller;
+  method: string;
+  pattern: string;
+  params: Record<string, string>;
 }
 
 type Params = Record<string, string>;
-type Caller = { kind: 'company'; companyId: string; key: string } | { kind: 'bureau'; bureauId: string; key: string };
+export type Caller = { kind: 'company'; companyId: string; key: string } | { kind: 'bureau'; bureauId: string; key: string };
 interface Call {
   req: ApiRequest;
   params: Params;
@@ -266,6 +275,8 @@ async function dispatch(route: Route, params: Params, req: ApiRequest, ctx: Rout
     const limit = ctx.rateLimiter.take(key);
     if (!limit.ok) return problem('RATE_LIMITED', `rate limit of this key exceeded: retry after ${limit.retryAfterSeconds} s`, { retryAfterSeconds: limit.retryAfterSeconds }, { 'retry-after': String(limit.retryAfterSeconds) });
     caller = who.kind === 'company' ? { ...who, key } : { ...who, key };
+    const refused = ctx.guard?.({ caller, method: req.method, pattern: route.pattern, params }, ctx.service);
+    if (refused) return refused;
   }
   if (req.method === 'POST' && route.pattern !== '/setup/collaborations' && !route.pattern.startsWith('/setup/') && (req.header('idempotency-key') ?? '').trim() === '') {
     return problem('IDEMPOTENCY_KEY_REQUIRED', 'send an Idempotency-Key header (any unique string) with every POST; a retry with the same key returns the first answer');

@@ -9,7 +9,7 @@ import type { InvoicingService } from '../service.ts';
 import { docsPage, openApiDocument } from './openapi.ts';
 import { problem, type ApiResponse } from './problem.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
-import { handle, type ApiRequest, type Route } from './routes.ts';
+import { handle, type ApiRequest, type Route, type RouteContext } from './routes.ts';
 
 /** Scanned documents travel base64 in JSON: 15 MB of request is a ~11 MB image. */
 export const BODY_LIMIT_BYTES = 15 * 1024 * 1024;
@@ -22,6 +22,7 @@ export interface InvoicingServerOptions {
   /** Milliseconds for the rate limiter's windows (the real clock unless a test moves its own). */
   nowMs?: () => number;
   extraRoutes?: Route[];
+  guard?: RouteContext['guard'];
 }
 
 export interface RunningInvoicingServer {
@@ -77,7 +78,7 @@ function send(res: ServerResponse, response: ApiResponse): void {
 
 export async function startInvoicingServer(options: InvoicingServerOptions): Promise<RunningInvoicingServer> {
   const rateLimiter = new RateLimiter(options.rateLimit, options.nowMs ?? (() => performance.now()));
-  const ctx = { service: options.service, rateLimiter, ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) };
+  const ctx = { service: options.service, rateLimiter, ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}), ...(options.guard ? { guard: options.guard } : {}) };
   const openapi = JSON.stringify(openApiDocument());
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';

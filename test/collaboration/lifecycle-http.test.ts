@@ -1,0 +1,93 @@
+/**
+ * The collaboration lifecycle through the invoicing program's real API (port 0), driven by a
+ * simulated clock: activation, licences, a recipient change from the next period, and
+ * termination both ways with the requests that are then refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock, seededKeys, startInvoicing, type InvoicingApp } from '../../client/invoicing/app.ts';
+import { MemoryInvoicingStore } from '../../client/invoicing/store.ts';
+import { lifecycleGuard, lifecycleRoutes } from '../../client/collaboration/http.ts';
+import { LifecycleStore } from '../../client/collaboration/store.ts';
+import { call } from '../bureau/support.ts';
+
+const clock = fixedClock('2026-01-15T09:00:00');
+let app: InvoicingApp;
+beforeAll(async () => {
+  const lifecycles = await LifecycleStore.open();
+  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock, newKey: seededKeys(15), extraRoutes: lifecycleRoutes({ store: lifecycles, clock }), guard: lifecycleGuard(lifecycles) });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function collaboration(name: string) {
+  const made = await app.service.createCollaboration({ companyName: name, organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB' });
+  if (!made.ok) throw new Error(made.message);
+  return { id: made.value.collaboration.id, bureau: made.value.bureau.apiKey, company: made.value.company.apiKey };
+}
+
+describe('collaboration lifecycle over the invoicing API', () => {
+  it('activate, licences enforced, recipient change from the next period, terminate standalone: the feed answers 403 COLLABORATION_ENDED, the customer keeps full use', async () => {
+    clock.set('2026-01-15T09:00:00');
+    const c = await collaboration('Kundföretaget AB');
+    const B = `/v1/collaborations/${c.id}/lifecycle`;
+    const K = `/v1/company/collaborations/${c.id}`;
+    const activated = await call(app.url, 'POST', `${B}/activation`, { key: c.bureau, json: { recipient: 'bureau', period: 'quarterly', nextInvoiceNumber: 5001 } });
+    expect(activated.status).toBe(201);
+    expect(activated.json).toMatchObject({ state: 'active', start: '2026-01-01', recipientNow: 'bureau', nextInvoiceNumber: 5001, licences: 1 });
+
+    expect((await call(app.url, 'POST', `${K}/users`, { key: c.company, json: { username: 'anna', name: 'Anna' } })).status).toBe(201);
+    const tooMany = await call(app.url, 'POST', `${K}/users`, { key: c.company, json: { username: 'bo', name: 'Bo' } });
+    expect([tooMany.status, tooMany.json['code']]).toEqual([409, 'LICENCE_LIMIT_REACHED']);
+    expect(String(tooMany.json['detail'])).toContain('buy another user');
+    expect((await call(app.url, 'POST', `${K}/users`, { key: c.bureau, json: { username: 'bo' } })).status).toBe(403);
+    expect((await call(app.url, 'POST', `${K}/licences`, { key: c.company, json: { count: 1 } })).json['licences']).toBe(2);
+    expect((await call(app.url, 'POST', `${K}/users`, { key: c.company, json: { username: 'bo', name: 'Bo' } })).status).toBe(201);
+
+    clock.set('2026-02-20T14:00:00');
+    const changed = await call(app.url, 'POST', `${B}/recipient`, { key: c.bureau, json: { recipient: 'customer' } });
+    expect(changed.json).toMatchObject({ recipientNow: 'bureau', nextPeriodStart: '2026-04-01' });
+    clock.set('2026-03-31T23:59:59');
+    expect((await call(app.url, 'GET', B, { key: c.bureau })).json['recipientNow']).toBe('bureau');
+    clock.set('2026-04-01T00:00:00');
+    const april = await call(app.url, 'GET', B, { key: c.bureau });
+    expect(april.json['recipientNow']).toBe('customer');
+    expect((april.json['billing'] as { from: string; recipient: string; amountOre: number }[]).map((p) => [p.from, p.recipient, p.amountOre])).toEqual([['2026-01-01', 'bureau', 2 * 109_00 * 3], ['2026-04-01', 'customer', 2 * 109_00 * 3]]);
+
+    expect((await call(app.url, 'GET', `/v1/collaborations/${c.id}/changes`, { key: c.bureau })).status).toBe(200);
+    clock.set('2026-05-10T10:00:00');
+    expect((await call(app.url, 'POST', `${K}/termination`, { key: c.company, json: { mode: 'standalone' } })).json).toMatchObject({ state: 'ended', termination: { at: '2026-05-10T10:00:00', mode: 'standalone' } });
+    const feed = await call(app.url, 'GET', `/v1/collaborations/${c.id}/changes`, { key: c.bureau });
+    expect([feed.status, feed.json['code']]).toEqual([403, 'COLLABORATION_ENDED']);
+    expect(feed.headers.get('content-type')).toContain('application/problem+json');
+    expect((await call(app.url, 'GET', `/v1/collaborations/${c.id}/customers`, { key: c.bureau })).status).toBe(403);
+    expect((await call(app.url, 'POST', '/v1/customers', { key: c.company, json: { name: 'Ny kund AB' } })).status).toBe(201);
+    const audit = (await call(app.url, 'GET', B, { key: c.bureau })).json['audit'] as { at: string; who: string; action: string }[];
+    expect(audit.map((a) => [a.at, a.action])).toEqual([
+      ['2026-01-15T09:00:00', 'activated'], ['2026-01-15T09:00:00', 'user-added'], ['2026-01-15T09:00:00', 'licences-bought'], ['2026-01-15T09:00:00', 'user-added'],
+      ['2026-02-20T14:00:00', 'recipient-change-scheduled'], ['2026-05-10T10:00:00', 'terminated'],
+    ]);
+    expect(audit[0]?.who).toBe('bureau Redovisningsbyrån AB');
+    expect(audit.at(-1)?.who).toBe('customer administrator, Kundföretaget AB');
+  });
+
+  it('terminate with read-only access: every write refused with a clear error, reads still work', async () => {
+    clock.set('2026-06-01T08:00:00');
+    const c = await collaboration('Läsföretaget AB');
+    const B = `/v1/collaborations/${c.id}/lifecycle`;
+    expect((await call(app.url, 'POST', `${B}/activation`, { key: c.bureau, json: { recipient: 'customer', period: 'yearly' } })).status).toBe(201);
+    expect((await call(app.url, 'POST', '/v1/customers', { key: c.company, json: { name: 'Före AB' } })).status).toBe(201);
+    clock.set('2026-09-30T17:00:00');
+    expect((await call(app.url, 'POST', `${B}/termination`, { key: c.bureau, json: { mode: 'read-only' } })).status).toBe(200);
+    const write = await call(app.url, 'POST', '/v1/customers', { key: c.company, json: { name: 'Efter AB' } });
+    expect([write.status, write.json['code']]).toEqual([403, 'COLLABORATION_READ_ONLY']);
+    expect(String(write.json['detail'])).toContain('read-only');
+    const read = await call(app.url, 'GET', '/v1/customers', { key: c.company });
+    expect(read.status).toBe(200);
+    expect(read.json.items?.map((i) => i['name'])).toEqual(['Före AB']);
+    const feed = await call(app.url, 'GET', `/v1/collaborations/${c.id}/changes`, { key: c.bureau });
+    expect([feed.status, feed.json['code']]).toEqual([403, 'COLLABORATION_ENDED']);
+    const again = await call(app.url, 'POST', `${B}/recipient`, { key: c.bureau, json: { recipient: 'bureau' } });
+    expect([again.status, again.json['code']]).toEqual([403, 'COLLABORATION_ENDED']);
+  });
+});
