@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   internetBank?: AuthOptions;
   /** `sandbank start --operator-key`: creating sandboxes needs it; it lists every sandbox (GET /sandboxes, the console). */
   operatorKey?: string;
+  /** `sandbank start --export-key`: signs exports; only imports signed with it are accepted. */
+  exportKey?: string;
   console?: ConsoleOptions;
 }
 
@@ -83,6 +85,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
   });
   const webhooks = dispatcher;
   for (const id of engine.sandboxIds()) webhooks.kick(id);
