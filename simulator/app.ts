@@ -64,7 +64,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   pages.disable('x-powered-by');
   if (options.trustProxy) pages.set('trust proxy', true);
   mountInternetBank(pages, engine, options.internetBank);
-  mountConsole(pages, engine, { ...options.console, ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }) });
+  mountConsole(pages, engine, {
+    ...options.console,
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
+  });
   options.pages?.(pages, engine);
   pages.get('/', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank</title></head><body>

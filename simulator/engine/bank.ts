@@ -153,7 +153,7 @@ export class Engine {
    * webhook secret; its files, payments, reports and entries keep their ids.
    */
   async importSandbox(snapshot: SandboxSnapshot, options: { webhook?: boolean } = {}): Promise<EngineResult<SandboxCore>> {
-    const identity = newIdentity(this.options.random, snapshot);
+    const identity = newIdentity(this.options.random, snapshot, new Set([...this.sandboxes.values()].flatMap((s) => s.core.users.map((u) => u.id))));
     if (this.sandboxes.has(identity.id)) return fail('INVALID_REQUEST', 'sandbox id collision; try again');
     const state = await installSnapshot(this.options.store, options.webhook === false ? { ...snapshot, core: { ...snapshot.core, webhook: null } } : snapshot, identity);
     this.sandboxes.set(state.core.id, state);

@@ -68,14 +68,23 @@ export async function snapshotOf(state: SandboxState, readBody: (reportId: strin
   });
 }
 
-/** The new identity an imported sandbox gets, drawn from the engine's random source. */
-export function newIdentity(random: Random, snapshot: SandboxSnapshot): { id: string; apiKey: string; users: InternetBankUser[]; webhookSecret: string } {
-  return {
-    id: `sbx_${token(random, 12)}`,
-    apiKey: `sk_test_${token(random, 32)}`,
-    users: snapshot.core.users.map((u) => ({ ...u, id: `u${random.digits(6)}`, password: token(random, 12), totpSecret: totpSecret(random) })),
-    webhookSecret: `whsec_${token(random, 24)}`,
-  };
+/**
+ * The new identity an imported sandbox gets, drawn from the engine's random source as a new
+ * sandbox's is (internet-bank user ids unique across the server).
+ */
+export function newIdentity(random: Random, snapshot: SandboxSnapshot, takenUserIds: ReadonlySet<string>): { id: string; apiKey: string; users: InternetBankUser[]; webhookSecret: string } {
+  const id = `sbx_${token(random, 12)}`;
+  const apiKey = `sk_test_${token(random, 32)}`;
+  const webhookSecret = `whsec_${token(random, 24)}`;
+  const taken = new Set(takenUserIds);
+  const users = snapshot.core.users.map((u) => {
+    let userId: string;
+    do userId = `u${random.digits(8)}`;
+    while (taken.has(userId));
+    taken.add(userId);
+    return { ...u, id: userId, password: token(random, 16), totpSecret: totpSecret(random) };
+  });
+  return { id, apiKey, users, webhookSecret };
 }
 
 /**

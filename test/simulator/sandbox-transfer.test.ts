@@ -163,6 +163,19 @@ describe('sandbox export and import', () => {
     expect(count()).toBe(n);
   });
 
+  it('an import is a creation: with an operator key it needs that key', async () => {
+    const guarded = await startSimulator({ random: createRandom(304), operatorKey: 'op_transfer_test_0123456789' });
+    try {
+      const anonymous = await call(guarded, undefined, 'POST', '/sandboxes/import', undefined, exported);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.json).toMatchObject({ code: 'OPERATOR_KEY_REQUIRED' });
+      expect(guarded.engine.sandboxIds()).toEqual([]);
+      expect((await call(guarded, 'op_transfer_test_0123456789', 'POST', '/sandboxes/import', undefined, exported)).status).toBe(201);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('with an export key: exports are signed, unsigned or tampered imports are refused', async () => {
     const unsigned = await call(signedServer, undefined, 'POST', '/sandboxes/import', undefined, exported);
     expect(unsigned.status).toBe(403);
