@@ -23,7 +23,16 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   start: { summary: 'run the simulated banks (Swedbank, Sparbanken) with the internet bank', load: async () => (await import('./start.ts')).registerStart, stays: true },
   validate: { summary: 'check a payment file the way the bank would', load: async () => (await import('./validate.ts')).registerValidate },
   sample: { summary: 'write a ready-to-upload pain.001 or Bankgirot LB file for a sandbox', load: async () => (await import('./sample.ts')).registerSample },
-  sandboxes: { summary: 'list, show, delete and prune sandboxes on a running server', load: async () => (await import('./sandboxes.ts')).registerSandboxes },
+  sandboxes: {
+    summary: 'list, show, delete, prune, export and import sandboxes on a running server',
+    load: async () => {
+      const [{ registerSandboxes }, { registerSandboxTransfer }] = await Promise.all([import('./sandboxes.ts'), import('./sandboxes-transfer.ts')]);
+      return (program) => {
+        registerSandboxes(program);
+        registerSandboxTransfer(program);
+      };
+    },
+  },
   client: { summary: 'the reference accounting client (invoices → proposal → send → statuses)', load: async () => (await import('../client/cli.ts')).registerClient },
   contracts: { summary: 'Pact contracts between the reference client and the banks', load: async () => (await import('../contracts/verify-cli.ts')).registerContracts },
   invoicing: { summary: "the customer's invoicing program (customers, articles, invoices, scanner, notes, change feed)", load: async () => (await import('../client/invoicing/cli.ts')).registerInvoicing },

@@ -14,6 +14,7 @@ export interface ServerFlags {
   webhookAllow?: string;
   trustProxy?: boolean;
   providerStates?: boolean;
+  exportKey?: string;
 }
 
 function positiveInteger(value: string): string {
@@ -29,12 +30,15 @@ export function addServerFlags(command: Command): Command {
     .option('--body-limit <bytes>', 'largest request body (default 20 MiB)', positiveInteger)
     .option('--webhook-allow <hosts>', 'comma-separated hosts, addresses or CIDR ranges webhooks may reach besides public addresses')
     .option('--trust-proxy', 'trust X-Forwarded-Proto from a TLS-terminating proxy (internet-bank cookies get Secure)')
-    .option('--provider-states', 'serve the test-only contract provider states at /sandboxes/provider-states');
+    .option('--provider-states', 'serve the test-only contract provider states at /sandboxes/provider-states')
+    .option('--export-key <key>', 'sign sandbox exports with this key and import only exports signed with it (default: SANDBANK_EXPORT_KEY)');
 }
 
 export async function serverOptionsFrom(flags: ServerFlags): Promise<Partial<StartOptions>> {
   const operatorKey = flags.operatorKey ?? process.env['SANDBANK_OPERATOR_KEY'];
+  const exportKey = flags.exportKey ?? process.env['SANDBANK_EXPORT_KEY'];
   return {
+    ...(exportKey ? { exportKey } : {}),
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(operatorKey ? { operatorKey } : {}),
     ...(flags.maxSandboxes === undefined ? {} : { maxSandboxes: Number(flags.maxSandboxes) }),

@@ -3,6 +3,7 @@
  * [--seed S] [--target inprocess|http://host:port] [--junit out.xml] [--report out.md]`
  */
 import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { unreachable } from '../cli/errors.ts';
 import type { BankId } from '../simulator/banks/index.ts';
@@ -42,9 +43,11 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
   const { results, ms } = await runAll({
     scenarios, banks, parallel: Number(options.parallel) || 4, target: options.target,
     ...(options.invoicingTarget ? { invoicingTarget: options.invoicingTarget } : {}),
+    // A CI failure's sandbox travels with its JUnit report, to be opened in a local console.
+    ...(options.junit ? { exportDir: dirname(resolve(options.junit)) } : {}),
     ...(options.tag?.length ? { tags: options.tag } : {}),
     ...(seed === undefined ? {} : { seed }),
-    onResult: (r, done, total) => out(`[${String(done).padStart(String(total).length)}/${total}] ${r.passed ? '✔' : '✘'} ${r.bank.padEnd(10)} ${r.name} (${r.ms.toFixed(0)} ms)${r.passed ? '' : `\n      ${r.error}\n      seed ${r.seed}, sandbox ${r.sandboxId}`}`),
+    onResult: (r, done, total) => out(`[${String(done).padStart(String(total).length)}/${total}] ${r.passed ? '✔' : '✘'} ${r.bank.padEnd(10)} ${r.name} (${r.ms.toFixed(0)} ms)${r.passed ? '' : `\n      ${r.error}\n      seed ${r.seed}, sandbox ${r.sandboxId}${r.exportFile ? `\n      export ${r.exportFile}` : ''}`}`),
   });
   out('');
   out(summaryTable(results));

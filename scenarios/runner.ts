@@ -5,7 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setupServer } from 'msw/node';
 import { AccountingCompany } from '../client/purchasing/company.ts';
@@ -38,10 +39,16 @@ export interface ScenarioResult {
   ms: number;
   steps: StepResult[];
   error?: string;
+  /** A failed scenario's sandbox, exported (`sandbank sandboxes import` opens it anywhere). */
+  exportFile?: string;
+  /** Where the failure can be seen in the console (a running server's; in-process, after import). */
+  consolePath?: string;
 }
 
 export interface Target extends TargetDriver {
   close(): Promise<void>;
+  /** The console of a real server (an in-process bank has none: import the export instead). */
+  consoleUrl?: string;
 }
 
 function hashSeed(text: string): number {
@@ -138,6 +145,7 @@ export async function httpTarget(baseUrl: string, invoicingTarget?: string): Pro
   };
   return {
     baseUrl: baseUrl.replace(/\/$/, ''),
+    consoleUrl: `${baseUrl.replace(/\/$/, '')}/console`,
     webhookUrl: receiver.url,
     invoicingUrl: invoicing.url,
     receivedWebhooks: (id) => receiver.received.get(id) ?? [],
@@ -159,10 +167,35 @@ function sandboxToday(baseUrl: string, sandbox: SandboxInfo): () => Promise<stri
   };
 }
 
-export async function runScenario(target: Target, definition: Scenario, bank: BankId, seedOverride?: number): Promise<ScenarioResult> {
+function slug(text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+/** Saves the failed scenario's sandbox as an export file; a failure to export is noted, never thrown. */
+async function exportFailed(target: Target, result: ScenarioResult, apiKey: string, dir: string): Promise<void> {
+  try {
+    const res = await fetch(`${target.baseUrl}/sandboxes/${result.sandboxId}/export`, { headers: { authorization: `Bearer ${apiKey}` } });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${(result.file ?? result.name).replace(/\.scenario\.ts$/, '').replace(/[^\w.-]+/g, '-') || slug(result.name)}.${result.bank}.sandbank.json`);
+    writeFileSync(file, await res.text());
+    result.exportFile = file;
+  } catch (error) {
+    result.error = `${result.error ?? ''} (the sandbox could not be exported: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** Where to look: the console page of the file the scenario last sent, or of its sandbox. */
+function consolePathOf(sandboxId: string, fileId: string | undefined): string {
+  return `/sandboxes/${sandboxId}${fileId ? `/files/${fileId}` : ''}`;
+}
+
+export async function runScenario(target: Target, definition: Scenario, bank: BankId, seedOverride?: number, options: { exportDir?: string } = {}): Promise<ScenarioResult> {
   const seed = seedOverride === undefined ? (definition.seed ?? hashSeed(definition.name)) : hashSeed(`${definition.name}/${seedOverride}`);
   const started = performance.now();
   const result: ScenarioResult = { name: definition.name, bank, seed, sandboxId: '', passed: false, ms: 0, steps: [], ...(definition.file ? { file: definition.file } : {}) };
+  let apiKey: string | undefined;
+  let lastFileId: () => string | undefined = () => undefined;
   try {
     const res = await fetch(`${target.baseUrl}/sandboxes`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -181,11 +214,13 @@ export async function runScenario(target: Target, definition: Scenario, bank: Ba
     );
     await company.addUser('admin@example.se', 'Anna Admin', 'administrator');
     await company.addUser('user@example.se', 'Bo Användare', 'user');
+    apiKey = sandbox.apiKey;
     const ctx: ScenarioContext = {
       bank, seed, target, sandbox, company, suppliers: new Map(), invoices: new Map(), rawFiles: new Map(), signings: 0,
       adminSecret: (await company.enrolTwoStep('admin@example.se')).secret,
       userSecret: (await company.enrolTwoStep('user@example.se')).secret,
     };
+    lastFileId = () => ctx.lastFileId;
     for (const step of definition.steps) {
       const t = performance.now();
       try {
@@ -203,6 +238,14 @@ export async function runScenario(target: Target, definition: Scenario, bank: Ba
     if (result.passed) await fetch(`${target.baseUrl}/sandboxes/${sandbox.sandboxId}`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.apiKey}` } });
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
+  }
+  if (!result.passed && result.sandboxId !== '') {
+    result.consolePath = consolePathOf(result.sandboxId, lastFileId());
+    if (target.consoleUrl) result.error = `${result.error ?? 'failed'} — see ${target.consoleUrl}${result.consolePath}`;
+    if (options.exportDir && apiKey) await exportFailed(target, result, apiKey, options.exportDir);
+    if (result.exportFile && !target.consoleUrl) {
+      result.error = `${result.error ?? 'failed'} — open it: sandbank sandboxes import ${result.exportFile}, then the console at /console${consolePathOf('<new id>', lastFileId())}`;
+    }
   }
   result.ms = performance.now() - started;
   return result;
@@ -230,6 +273,8 @@ export interface RunOptions {
   target?: string;
   /** A running invoicing program for the bureau steps (default: one in-process). */
   invoicingTarget?: string;
+  /** Failed scenarios' sandboxes are exported here (the CLI: next to the JUnit report). */
+  exportDir?: string;
   onResult?: (result: ScenarioResult, done: number, total: number) => void;
 }
 
@@ -248,7 +293,7 @@ export async function runAll(options: RunOptions): Promise<{ results: ScenarioRe
         const index = next++;
         const job = jobs[index];
         if (!job) break;
-        const result = await runScenario(target, job.scenario, job.bank, options.seed);
+        const result = await runScenario(target, job.scenario, job.bank, options.seed, options.exportDir ? { exportDir: options.exportDir } : {});
         results[index] = result;
         done++;
         options.onResult?.(result, done, jobs.length);
@@ -265,7 +310,7 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 
 export function junitReport(results: ScenarioResult[]): string {
   const failures = results.filter((r) => !r.passed).length;
-  const cases = results.map((r) => `    <testcase classname="scenarios.${r.bank}" name="${esc(r.name)}" time="${(r.ms / 1000).toFixed(3)}">${r.passed ? '' : `<failure message="${esc(r.error ?? 'failed')}">${esc(`seed ${r.seed}, sandbox ${r.sandboxId}\n${r.error ?? ''}`)}</failure>`}</testcase>`).join('\n');
+  const cases = results.map((r) => `    <testcase classname="scenarios.${r.bank}" name="${esc(r.name)}" time="${(r.ms / 1000).toFixed(3)}">${r.passed ? '' : `<failure message="${esc(r.error ?? 'failed')}">${esc(`seed ${r.seed}, sandbox ${r.sandboxId}${r.exportFile ? `, export ${r.exportFile}` : ''}\n${r.error ?? ''}`)}</failure>`}</testcase>`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${results.length}" failures="${failures}">\n  <testsuite name="sandbank scenarios" tests="${results.length}" failures="${failures}">\n${cases}\n  </testsuite>\n</testsuites>\n`;
 }
 

@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   internetBank?: AuthOptions;
   /** `sandbank start --operator-key`: creating sandboxes needs it; it lists every sandbox (GET /sandboxes, the console). */
   operatorKey?: string;
+  /** `sandbank start --export-key`: signs exports; only imports signed with it are accepted. */
+  exportKey?: string;
   console?: ConsoleOptions;
 }
 
@@ -62,7 +64,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   pages.disable('x-powered-by');
   if (options.trustProxy) pages.set('trust proxy', true);
   mountInternetBank(pages, engine, options.internetBank);
-  mountConsole(pages, engine, { ...options.console, ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }) });
+  mountConsole(pages, engine, {
+    ...options.console,
+    ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
+  });
   options.pages?.(pages, engine);
   pages.get('/', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank</title></head><body>
@@ -83,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
   });
   const webhooks = dispatcher;
   for (const id of engine.sandboxIds()) webhooks.kick(id);

@@ -32,6 +32,8 @@ export interface StartOptions {
   trustProxy?: boolean;
   /** Routes plugged in from outside the simulator (`--provider-states`: the contracts'). */
   extraRoutes?: Route[];
+  /** Signs sandbox exports; imports must be signed with it. */
+  exportKey?: string;
 }
 
 /** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
@@ -105,6 +107,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     ...(options.webhookAllow === undefined ? {} : { webhookAllow: options.webhookAllow }),
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    ...(options.exportKey ? { exportKey: options.exportKey } : {}),
   });
   const engine = simulator.engine;
   const defaults: SandboxCore[] = [];

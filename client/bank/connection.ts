@@ -15,9 +15,24 @@ export interface ProblemDocument {
   [key: string]: unknown;
 }
 
+/** The problem's `instance` (RFC 9457: this occurrence's URI reference) as an absolute URL a person can open. */
+function instanceUrl(problem: ProblemDocument, baseUrl: string | undefined): string | undefined {
+  if (typeof problem.instance !== 'string' || problem.instance === '') return undefined;
+  try {
+    return baseUrl === undefined ? new URL(problem.instance).href : new URL(problem.instance, baseUrl).href;
+  } catch {
+    return undefined;
+  }
+}
+
 export class BankError extends Error {
-  constructor(readonly status: number, readonly problem: ProblemDocument) {
-    super(`${status} ${problem.code}: ${problem.detail ?? problem.title ?? ''}`);
+  /** Where the bank shows this occurrence, when it says (the problem's `instance`). */
+  readonly instanceUrl: string | undefined;
+
+  constructor(readonly status: number, readonly problem: ProblemDocument, baseUrl?: string) {
+    const link = instanceUrl(problem, baseUrl);
+    super(`${status} ${problem.code}: ${problem.detail ?? problem.title ?? ''}${link ? ` (see ${link})` : ''}`);
+    this.instanceUrl = link;
   }
 
   get code(): string {
@@ -156,7 +171,7 @@ export class BankConnection {
       } catch {
         problem = { status: response.status, code: 'HTTP_ERROR', detail: text.slice(0, 200) };
       }
-      throw new BankError(response.status, problem);
+      throw new BankError(response.status, problem, this.options.baseUrl);
     }
     return { value: (text ? JSON.parse(text) : undefined) as T, response };
   }
@@ -226,7 +241,7 @@ export class BankConnection {
 
   async downloadReport(reportId: string): Promise<Uint8Array> {
     const response = await this.request('GET', `${this.bankPath}/reports/${encodeURIComponent(reportId)}`, { retry: true });
-    if (!response.ok) throw new BankError(response.status, (await response.json()) as ProblemDocument);
+    if (!response.ok) throw new BankError(response.status, (await response.json()) as ProblemDocument, this.options.baseUrl);
     return new Uint8Array(await response.arrayBuffer());
   }
 

@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { parseUserAmountToOre } from '../../formats/money.ts';
 import type { Engine } from '../engine/bank.ts';
 import type { SandboxCore } from '../engine/model.ts';
+import { writeExportFile } from '../export/export-file.ts';
 import { schemas } from '../http/schemas.ts';
 import { dateTarget, nextBankDayStart, nextCutoff } from './clock-targets.ts';
 import { filePage } from './file-page.ts';
@@ -24,6 +25,8 @@ import { buildTimeline } from './timeline.ts';
 export interface ConsoleOptions extends SessionOptions {
   /** The server's operator key (`sandbank start --operator-key`): logs in to every sandbox. */
   operatorKey?: string;
+  /** Signs the exports the console downloads, as `GET /sandboxes/{id}/export` does. */
+  exportKey?: string;
   /** Where a failure is logged (never shown: pages say what went wrong, not how). */
   log?: (message: string) => void;
 }
@@ -228,6 +231,14 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
     const extension = meta.type === 'bgmax' ? 'txt' : 'xml';
     res.status(200).set({ 'Content-Type': meta.contentType, 'Content-Disposition': `attachment; filename="${meta.id}-${meta.type}.${extension}"` })
       .send(meta.type === 'bgmax' ? Buffer.from(body, 'latin1') : Buffer.from(body, 'utf8'));
+  }));
+
+  router.get('/sandboxes/:sandboxId/export', authed(async (req, res, session) => {
+    const core = sandboxFor(req, session);
+    const snapshot = await engine.exportSandbox(core.id);
+    if (!snapshot.ok) throw new PageError(404, snapshot.message);
+    res.status(200).set({ 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${core.id}-${core.now.slice(0, 10)}.sandbank.json"` })
+      .send(writeExportFile(snapshot.value, options.exportKey === undefined ? {} : { exportKey: options.exportKey }));
   }));
 
   router.get('/sandboxes/:sandboxId/events', authed(async (req, res, session) => {

@@ -73,7 +73,7 @@ export function sandboxPage(ctx: ConsoleContext, summary: SandboxSummary, files:
   }).join('');
   const faults = core.faults.length === 0 ? '' : JSON.stringify({ rules: core.faults.map((f: FaultRule) => ({ match: f.match, action: f.action })) }, null, 2);
   const body = `<h1>${esc(core.company.name)} <small>${esc(core.id)}</small></h1>
-<p>${esc(core.bank === 'swedbank' ? 'Swedbank' : 'Sparbanken')} · ${tr(lang, 'org.nr', 'org no')} ${esc(core.company.organisationNumber)} · bankgiro ${esc(core.company.bankgiro)} · seed ${esc(core.seed)}</p>
+<p>${esc(core.bank === 'swedbank' ? 'Swedbank' : 'Sparbanken')} · ${tr(lang, 'org.nr', 'org no')} ${esc(core.company.organisationNumber)} · bankgiro ${esc(core.company.bankgiro)} · seed ${esc(core.seed)} · <a href="${base}/export" download data-testid="export-link">${tr(lang, 'Exportera sandlådan (en fil, utan hemligheter)', 'Export the sandbox (one file, no secrets)')}</a></p>
 ${accountsTable(summary, lang)}
 <h2>${tr(lang, 'Betalningsfiler', 'Payment files')}</h2>
 ${rows ? `<table data-testid="files"><thead><tr><th scope="col">${tr(lang, 'Fil', 'File')}</th><th scope="col">MsgId</th><th scope="col">${tr(lang, 'Format', 'Format')}</th><th scope="col">${tr(lang, 'Mottagen', 'Received')}</th><th scope="col">Status</th><th scope="col">${tr(lang, 'Betalningar', 'Payments')}</th><th scope="col" class="num">${tr(lang, 'Summa', 'Total')}</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="info">${tr(lang, 'Inga filer ännu.', 'No files yet.')}</p>`}

@@ -20,8 +20,9 @@ import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
-import { deleteSandboxDocuments, flush, loadSandboxes, reportBody, saveCore } from './persistence.ts';
+import { deleteSandboxDocuments, flush, loadSandboxes, reportBody, saveCore, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
+import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
 import { intradayReport } from './statements.ts';
 import { dateOf, emptyState, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
@@ -30,6 +31,7 @@ import { submitFile, validateFile, type SubmitResult } from './submission.ts';
 export type { Balances } from './accounts.ts';
 export type { CreateSandboxInput } from './sandboxes.ts';
 export type { SubmitResult } from './submission.ts';
+export type { SandboxSnapshot } from './snapshot.ts';
 export { sniffMessageId } from './submission.ts';
 
 export interface EngineOptions extends EngineDeps {
@@ -139,6 +141,26 @@ export class Engine {
       await deleteSandboxDocuments(this.options.store, id);
       return ok(undefined);
     });
+  }
+
+  /** The whole sandbox as one value, without its secrets (queued work settled first). */
+  async exportSandbox(id: string): Promise<EngineResult<SandboxSnapshot>> {
+    return this.read(id, (state) => this.locked(state, async () => ok(await snapshotOf(state, (reportId) => reportBody(this.options.store, state, reportId), (fileId) => uploadOf(this.options.store, state, fileId)))));
+  }
+
+  /**
+   * Recreates an exported sandbox under a new id, API key, internet-bank credentials and
+   * webhook secret; its files, payments, reports and entries keep their ids.
+   */
+  async importSandbox(snapshot: SandboxSnapshot, options: { webhook?: boolean } = {}): Promise<EngineResult<SandboxCore>> {
+    const identity = newIdentity(this.options.random, snapshot, new Set([...this.sandboxes.values()].flatMap((s) => s.core.users.map((u) => u.id))));
+    if (this.sandboxes.has(identity.id)) return fail('INVALID_REQUEST', 'sandbox id collision; try again');
+    const state = await installSnapshot(this.options.store, options.webhook === false ? { ...snapshot, core: { ...snapshot.core, webhook: null } } : snapshot, identity);
+    this.sandboxes.set(state.core.id, state);
+    this.byApiKey.set(state.core.apiKey, state.core.id);
+    // Deliveries still pending carry on from this server.
+    if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(state.core.id);
+    return ok(state.core);
   }
 
   /**

@@ -114,37 +114,87 @@ export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty,
   if (newEvents.length > 0) deps.onEvents?.(core.id);
 }
 
+/** What a sandbox's state is built from, as loaded from the store or an import. */
+export interface StateParts {
+  files: PaymentFile[];
+  reports: ReportMeta[];
+  days: Iterable<readonly [string, DayBook]>;
+  batches: { id: string; events: BankEvent[]; deliveries: Record<string, WebhookDelivery> }[];
+  /** Uploads still RECEIVED: validated again (queued). */
+  pendingUploads: { fileId: string; bytes: Uint8Array }[];
+}
+
+/** The in-memory state (indexes, event order, queued validations) from its parts. */
+export function loadedState(core: SandboxCore, lastStatementDate: string, parts: StateParts): SandboxState {
+  const state = emptyState(core, lastStatementDate);
+  for (const file of parts.files) indexFile(state, file);
+  state.reports.push(...parts.reports);
+  state.reports.sort((a, b) => a.sequence - b.sequence);
+  for (const [date, day] of parts.days) state.days.set(date, day);
+  for (const batch of parts.batches) {
+    state.batches.set(batch.id, batch.events.map((e) => e.id));
+    for (const event of batch.events) {
+      state.events.push(event);
+      state.eventsById.set(event.id, event);
+      state.eventBatch.set(event.id, batch.id);
+      const delivery = batch.deliveries[event.id];
+      if (delivery) state.deliveries.set(event.id, delivery);
+    }
+  }
+  state.events.sort((a, b) => a.sequence - b.sequence);
+  for (const upload of parts.pendingUploads) {
+    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, bytes: upload.bytes });
+  }
+  return state;
+}
+
 /** Loads every sandbox from the store (start-up); files still RECEIVED are queued for validation again. */
 export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
   const states: SandboxState[] = [];
   for (const { value } of await store.list(sandboxCollection)) {
-    const core = value as SandboxCore & { lastStatementDate?: string };
-    const state = emptyState(core, core.lastStatementDate ?? addDays(dateOf(core.now), -1));
-    for (const { value: fileDoc } of await store.list(col(core.id, 'files'))) indexFile(state, fileDoc as PaymentFile);
-    for (const { value: report } of await store.list(col(core.id, 'reports'))) state.reports.push((report as { meta: ReportMeta }).meta);
-    state.reports.sort((a, b) => a.sequence - b.sequence);
-    for (const { id, value: day } of await store.list(col(core.id, 'days'))) state.days.set(id, day as DayBook);
-    for (const { id: batchId, value } of await store.list(col(core.id, 'events'))) {
-      const batch = value as EventBatch;
-      state.batches.set(batchId, batch.events.map((e) => e.id));
-      for (const event of batch.events) {
-        state.events.push(event);
-        state.eventsById.set(event.id, event);
-        state.eventBatch.set(event.id, batchId);
-        const delivery = batch.deliveries[event.id];
-        if (delivery) state.deliveries.set(event.id, delivery);
-      }
-    }
-    state.events.sort((a, b) => a.sequence - b.sequence);
-    for (const file of state.files.values()) {
+    const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
+    const files = (await store.list(col(core.id, 'files'))).map((d) => d.value as PaymentFile);
+    const pendingUploads: StateParts['pendingUploads'] = [];
+    for (const file of files) {
       if (file.status !== 'RECEIVED') continue;
       const raw = (await store.get(col(core.id, 'raw'), file.id)) as { base64: string } | undefined;
-      if (raw) state.queue.push({ kind: 'validate', fileId: file.id, bytes: Buffer.from(raw.base64, 'base64') });
+      if (raw) pendingUploads.push({ fileId: file.id, bytes: Buffer.from(raw.base64, 'base64') });
     }
+    const state = loadedState(core, lastStatementDate ?? addDays(dateOf(core.now), -1), {
+      files,
+      reports: (await store.list(col(core.id, 'reports'))).map((d) => (d.value as { meta: ReportMeta }).meta),
+      days: (await store.list(col(core.id, 'days'))).map((d) => [d.id, d.value as DayBook] as const),
+      batches: (await store.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })),
+      pendingUploads,
+    });
     recover(state);
     states.push(state);
   }
   return states;
+}
+
+/** An upload's bytes as stored (base64), for an export of a file still awaiting validation. */
+export async function uploadOf(store: StorePort, state: SandboxState, fileId: string): Promise<string | undefined> {
+  return ((await store.get(col(state.core.id, 'raw'), fileId)) as { base64: string } | undefined)?.base64;
+}
+
+/**
+ * Writes an imported sandbox, the core last (as every operation does): a failure on the way
+ * removes what was written, so a refused or failed import leaves nothing behind.
+ */
+export async function saveImported(store: StorePort, state: SandboxState, reports: { meta: ReportMeta; body: string }[], uploads: { fileId: string; base64: string }[]): Promise<void> {
+  const id = state.core.id;
+  try {
+    for (const [date, day] of state.days) await store.put(col(id, 'days'), date, day);
+    for (const report of reports) await store.put(col(id, 'reports'), report.meta.id, report);
+    for (const upload of uploads) await store.put(col(id, 'raw'), upload.fileId, { base64: upload.base64 });
+    for (const file of state.files.values()) await saveFile(store, state, file);
+    for (const batchId of state.batches.keys()) await saveBatch(store, state, batchId);
+    await saveCore(store, state);
+  } catch (error) {
+    await deleteSandboxDocuments(store, id);
+    throw error;
+  }
 }
 
 /**

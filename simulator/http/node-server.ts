@@ -21,6 +21,7 @@ export interface ServerOptions {
   pages?: Express;
   extraRoutes?: Route[];
   operatorKey?: string;
+  exportKey?: string;
   onSettle?: (sandboxId: string) => void;
   policy?: ServerPolicy;
   /** Largest request head node accepts (bytes); larger answers 431. */
@@ -113,6 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
+    ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
   };
   const openapi = JSON.stringify(openApiDocument());
   const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES }, (req, res) => {

@@ -7,7 +7,8 @@ import type { EngineErrorCode } from '../engine/errors.ts';
 import type { ApiResponse } from './types.ts';
 
 export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR'
-  | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED';
+  | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED'
+  | 'EXPORT_UNREADABLE' | 'EXPORT_VERSION_UNSUPPORTED' | 'EXPORT_DIGEST_MISMATCH' | 'EXPORT_SIGNATURE_INVALID' | 'EXPORT_INVALID';
 
 export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> = {
   SANDBOX_NOT_FOUND: { status: 404, title: 'Sandbox not found' },
@@ -41,6 +42,11 @@ export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> 
   SANDBOX_QUOTA_EXCEEDED: { status: 429, title: 'The server holds as many sandboxes as it allows' },
   WEBHOOK_URL_REFUSED: { status: 400, title: 'Webhook URL refused by the server\'s policy' },
   API_KEY_IN_USE: { status: 409, title: 'The API key belongs to another sandbox' },
+  EXPORT_UNREADABLE: { status: 422, title: 'Not a complete sandbox export' },
+  EXPORT_VERSION_UNSUPPORTED: { status: 422, title: 'Sandbox export version not supported' },
+  EXPORT_DIGEST_MISMATCH: { status: 422, title: 'Sandbox export does not match its digest' },
+  EXPORT_SIGNATURE_INVALID: { status: 403, title: 'Sandbox export signature does not verify' },
+  EXPORT_INVALID: { status: 422, title: 'Sandbox export cannot be imported' },
 };
 
 /**

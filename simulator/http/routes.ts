@@ -11,6 +11,7 @@ import type { EngineResult } from '../engine/errors.ts';
 import type { FaultRule, Payment, PaymentFile, PaymentStatus, ReportMeta, SandboxCore } from '../engine/model.ts';
 import { internalError, problem } from './problem.ts';
 import { BodyTooLarge, RequestAborted, type ApiRequest, type ApiResponse } from './types.ts';
+import { exportSandbox, importSandbox } from './sandbox-transfer.ts';
 import { MAX_ADVANCE_DAYS, query, schemas, withinClockRange } from './schemas.ts';
 import type { WebhookPolicy } from './webhook-policy.ts';
 
@@ -41,6 +42,8 @@ export interface RouteContext {
   sandboxBodyLimits?: Map<string, number>;
   /** Where causes of internal errors are written (default: stderr). */
   log?: (line: string) => void;
+  /** Signs exports; imports must carry a signature made with it (`--export-key`). */
+  exportKey?: string;
 }
 
 type Params = Record<string, string>;
@@ -168,12 +171,8 @@ const PAYMENT_STATUSES: Record<string, PaymentStatus> = {
 
 export const routes: Route[] = [
   { method: 'POST', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => {
-    const operatorKey = ctx.operatorKey;
-    if (operatorKey !== undefined && operatorKey !== '' && !sameSecret(bearer(req), operatorKey)) {
-      return problem('OPERATOR_KEY_REQUIRED', 'this server creates sandboxes only for its operator: send Authorization: Bearer <operator key>', {}, { 'www-authenticate': 'Bearer realm="sandbank operator"' });
-    }
-    const max = ctx.policy?.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
-    if (ctx.engine.sandboxIds().length >= max) return problem('SANDBOX_QUOTA_EXCEEDED', `this server holds at most ${max} sandboxes: delete one you no longer need`, { maxSandboxes: max });
+    const refusal = creationRefusal(req, ctx);
+    if (refusal) return refusal;
     const body = await readJson(req, schemas.createSandbox);
     if (!body.ok) return body.response;
     const input = body.value;
@@ -191,6 +190,8 @@ export const routes: Route[] = [
     return fromEngine(created, (core) => json(201, sandboxView(core, true), { location: `/sandboxes/${core.id}` }));
   } },
   { method: 'GET', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => listSandboxes(req, ctx) },
+  { method: 'POST', pattern: '/sandboxes/import', auth: 'none', handler: async (req, _p, ctx) => importSandbox(req, ctx) },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId/export', auth: 'sandbox-key', handler: async (_req, p, ctx) => exportSandbox(p['sandboxId'] ?? '', ctx) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, sandboxView(sandbox as SandboxCore, true)) },
   { method: 'DELETE', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.deleteSandbox(p['sandboxId'] ?? ''), () => ({ status: 204, headers: {}, body: '' })) },
   { method: 'POST', pattern: '/sandboxes/:sandboxId/clock/advance', auth: 'sandbox-key', handler: async (req, p, ctx, sandbox) => {
@@ -375,7 +376,18 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return given !== undefined && sameKey(given, expected);
 }
 
-function webhookRefusal(ctx: RouteContext, url: string): ApiResponse | undefined {
+/** Creating a sandbox (or importing one): the operator key when the server has one, and the quota. */
+export function creationRefusal(req: ApiRequest, ctx: RouteContext): ApiResponse | undefined {
+  const operatorKey = ctx.operatorKey;
+  if (operatorKey !== undefined && operatorKey !== '' && !sameSecret(bearer(req), operatorKey)) {
+    return problem('OPERATOR_KEY_REQUIRED', 'this server creates sandboxes only for its operator: send Authorization: Bearer <operator key>', {}, { 'www-authenticate': 'Bearer realm="sandbank operator"' });
+  }
+  const max = ctx.policy?.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
+  if (ctx.engine.sandboxIds().length >= max) return problem('SANDBOX_QUOTA_EXCEEDED', `this server holds at most ${max} sandboxes: delete one you no longer need`, { maxSandboxes: max });
+  return undefined;
+}
+
+export function webhookRefusal(ctx: RouteContext, url: string): ApiResponse | undefined {
   const checked = ctx.policy?.webhooks?.checkUrl(url);
   if (checked === undefined || checked.ok) return undefined;
   return problem('WEBHOOK_URL_REFUSED', `webhook URL refused: ${checked.reason}`);
@@ -443,6 +455,30 @@ function sameKey(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * A problem about a sandbox's resource names, in `instance`, the console page where that
+ * resource can be seen (the file, the payment, the report — the sandbox when it does not exist).
+ */
+function withConsoleInstance(response: ApiResponse, params: Params, sandbox: SandboxCore): ApiResponse {
+  if (!response.headers['content-type']?.startsWith('application/problem+json') || typeof response.body !== 'string') return response;
+  let problemDoc: Record<string, unknown>;
+  try {
+    problemDoc = JSON.parse(response.body) as Record<string, unknown>;
+  } catch {
+    return response;
+  }
+  if (problemDoc['instance'] !== undefined) return response;
+  const base = `/console/sandboxes/${encodeURIComponent(sandbox.id)}`;
+  const missing = typeof problemDoc['code'] === 'string' && problemDoc['code'].endsWith('_NOT_FOUND');
+  const fileId = params['fileId'] ?? (typeof problemDoc['fileId'] === 'string' ? problemDoc['fileId'] : undefined);
+  const instance = missing ? base
+    : params['paymentId'] !== undefined ? `${base}/payments/${encodeURIComponent(params['paymentId'])}`
+    : params['reportId'] !== undefined ? `${base}/reports/${encodeURIComponent(params['reportId'])}`
+    : fileId !== undefined ? `${base}/files/${encodeURIComponent(fileId)}`
+    : base;
+  return { ...response, body: JSON.stringify({ ...problemDoc, instance }) };
+}
+
 export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
   try {
     return await dispatch(req, ctx);
@@ -477,7 +513,8 @@ async function dispatch(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse
           return problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { injected: true }, { 'retry-after': '1' }, fault.status);
         }
       }
-      return await route.handler(limitedTo(req, sandbox === undefined ? undefined : ctx.sandboxBodyLimits?.get(sandbox.id)), params, ctx, sandbox);
+      const response = await route.handler(limitedTo(req, sandbox === undefined ? undefined : ctx.sandboxBodyLimits?.get(sandbox.id)), params, ctx, sandbox);
+      return sandbox ? withConsoleInstance(response, params, sandbox) : response;
     } catch (error) {
       if (error instanceof BodyTooLarge) return problem('PAYLOAD_TOO_LARGE', `the body exceeds the limit of ${error.limitBytes} bytes`, { limitBytes: error.limitBytes });
       throw error;

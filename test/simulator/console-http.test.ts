@@ -118,6 +118,20 @@ describe('console over HTTP', () => {
     }
   });
 
+  it('downloads the sandbox export from the console; it imports on the same server', async () => {
+    const agent = new Agent();
+    await agent.logIn(a.apiKey);
+    const page = await agent.request('GET', `/console/sandboxes/${a.id}`);
+    expect(page.text).toContain(`href="/console/sandboxes/${a.id}/export"`);
+    const file = await agent.request('GET', `/console/sandboxes/${a.id}/export`);
+    expect(file.status).toBe(200);
+    expect(JSON.parse(file.text)).toMatchObject({ format: 'sandbank.sandbox-export', version: 1, source: { sandboxId: a.id } });
+    expect(file.text).not.toContain(a.apiKey);
+    const imported = await fetch(`${simulator.url}/sandboxes/import`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_KEY}`, 'content-type': 'application/json' }, body: file.text });
+    expect(imported.status).toBe(201);
+    expect((await agent.request('GET', `/console/sandboxes/${b.id}/export`)).status).toBe(404);
+  });
+
   it('logging out ends the session', async () => {
     const agent = new Agent();
     const csrf = await agent.logIn(a.apiKey);
