@@ -179,22 +179,19 @@ export async function uploadOf(store: StorePort, state: SandboxState, fileId: st
 }
 
 /**
- * Writes an imported sandbox, the core last (as every operation does): a failure on the way
- * removes what was written, so a refused or failed import leaves nothing behind.
+ * Writes an imported sandbox as one group (the core with it): a refused or failed import
+ * leaves nothing behind.
  */
 export async function saveImported(store: StorePort, state: SandboxState, reports: { meta: ReportMeta; body: string }[], uploads: { fileId: string; base64: string }[]): Promise<void> {
   const id = state.core.id;
-  try {
-    for (const [date, day] of state.days) await store.put(col(id, 'days'), date, day);
-    for (const report of reports) await store.put(col(id, 'reports'), report.meta.id, report);
-    for (const upload of uploads) await store.put(col(id, 'raw'), upload.fileId, { base64: upload.base64 });
-    for (const file of state.files.values()) await saveFile(store, state, file);
-    for (const batchId of state.batches.keys()) await saveBatch(store, state, batchId);
-    await saveCore(store, state);
-  } catch (error) {
-    await deleteSandboxDocuments(store, id);
-    throw error;
-  }
+  await store.putMany([
+    ...[...state.days].map(([date, day]) => ({ collection: col(id, 'days'), id: date, value: day })),
+    ...reports.map((report) => ({ collection: col(id, 'reports'), id: report.meta.id, value: report })),
+    ...uploads.map((upload) => ({ collection: col(id, 'raw'), id: upload.fileId, value: { base64: upload.base64 } })),
+    ...[...state.files.values()].map((file) => fileDocument(state, file)),
+    ...[...state.batches.keys()].map((batchId) => batchDocument(state, batchId)),
+    coreDocument(state),
+  ]);
 }
 
 /**
