@@ -11,7 +11,8 @@ import { SAMPLE_KINDS, SAMPLE_MISTAKES, sampleFileFor, type SampleKind, type Sam
 import { CliError } from './errors.ts';
 import { requestJson } from './http.ts';
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:4010';
+/** Where the CLI finds sandbank unless told: SANDBANK_BASE_URL, else the default port. */
+export const DEFAULT_BASE_URL = process.env['SANDBANK_BASE_URL'] || 'http://127.0.0.1:4010';
 
 interface SampleCliOptions {
   sandbox?: string;

@@ -4,6 +4,7 @@
  * company (`--data`, default .sandbank-client/company.json).
  */
 import type { Command } from 'commander';
+import { addDays } from '../formats/calendar.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../formats/money.ts';
 import { AccountingCompany, ClientError, STATUS_WORDS, type PurchaseInvoice } from './purchasing/company.ts';
 import { LowdbClientStore } from './storage.ts';
@@ -57,6 +58,12 @@ async function open(global: Global): Promise<AccountingCompany> {
 }
 
 type Options = Record<string, string | boolean | undefined>;
+
+/** `YYYY-MM-DD` as given, or `+10d`: days after the company's today (the sandbox clock when connected to one). */
+async function dateArg(company: AccountingCompany, value: string): Promise<string> {
+  const relative = /^\+(\d{1,4})d$/.exec(value.trim());
+  return relative ? addDays(await company.today(), Number(relative[1])) : value.trim();
+}
 
 /** A string option's value ('' when absent or a flag). */
 const str = (o: Options, key: string): string => (typeof o[key] === 'string' ? (o[key] as string) : '');
@@ -146,15 +153,16 @@ export function registerClient(program: Command): void {
 
   client.command('invoice-add').description('register a purchase invoice')
     .requiredOption('--supplier <id>').requiredOption('--number <invoice number>').requiredOption('--amount <kr>', 'total incl. VAT, e.g. 12500,00')
-    .option('--vat <kr>', 'VAT part (default 20 % of the total, i.e. 25 % on the net)').requiredOption('--due <date>', 'YYYY-MM-DD')
+    .option('--vat <kr>', 'VAT part (default 20 % of the total, i.e. 25 % on the net)').requiredOption('--due <date>', 'YYYY-MM-DD, or +10d: days after today')
     .option('--date <date>', 'invoice date (default: the due date)').option('--ocr <reference>').option('--message <text>').option('--post', 'post it to the ledger right away')
     .action(run(async (g, o) => {
       const amount = parseUserAmountToOre(String(o['amount']));
       const vat = o['vat'] === undefined ? undefined : parseUserAmountToOre(String(o['vat']));
       if (!amount.ok || (vat !== undefined && !vat.ok)) throw new ClientError('INVALID', 'amounts are like 12500,00 or 12 500.00');
       const company = await open(g);
+      const due = await dateArg(company, String(o['due']));
       const invoice = await company.registerInvoice({
-        supplierId: String(o['supplier']), invoiceNumber: String(o['number']), invoiceDate: String(o['date'] ?? o['due']), dueDate: String(o['due']), totalOre: amount.ore,
+        supplierId: String(o['supplier']), invoiceNumber: String(o['number']), invoiceDate: o['date'] === undefined ? due : await dateArg(company, String(o['date'])), dueDate: due, totalOre: amount.ore,
         ...(vat?.ok ? { vatOre: vat.ore } : {}), ...(o['ocr'] ? { ocr: String(o['ocr']) } : {}), ...(o['message'] ? { message: String(o['message']) } : {}),
       });
       if (o['post']) await company.postInvoice(invoice.id);
@@ -171,14 +179,14 @@ export function registerClient(program: Command): void {
     }));
 
   client.command('proposal').description('the ready-for-payment proposal; deselect invoices or change a payment date')
-    .option('--deselect <ids>', 'comma-separated').option('--select <ids>', 'comma-separated').option('--date <changes>', 'change payment dates: INV-2=2026-04-02[,INV-3=…]')
+    .option('--deselect <ids>', 'comma-separated').option('--select <ids>', 'comma-separated').option('--date <changes>', 'change payment dates: INV-2=2026-04-02 or INV-2=+14d[,INV-3=…]')
     .action(run(async (g, o) => {
       const company = await open(g);
       for (const id of list(o, 'deselect')) await company.select(id, false);
       for (const id of list(o, 'select')) await company.select(id, true);
       for (const pair of list(o, 'date')) {
         const [id = '', date = ''] = pair.split('=');
-        await company.setPaymentDate(id.trim(), date.trim());
+        await company.setPaymentDate(id.trim(), await dateArg(company, date));
       }
       const proposal = await company.proposal();
       if (!g.json) {
