@@ -38,3 +38,5 @@ section('bureau (a): sync 10,000 invoices into an empty bureau program (real HTT
   section('bureau (b): incremental sync of 100 changes on top of 100,000 vs into an empty program (target ≤ 1.5×)');
   console.log(await benchIncremental());
 }
+section('bureau (c): BgMax intake, 10,000 payments matched and booked against 100,000 open invoices vs parsing alone');
+console.log(await (await import('./bureau-bgmax.ts')).benchBgMaxIntake());
