@@ -14,7 +14,7 @@ import { DEFAULT_PAIN001_RULES, parsePain001, samplePain001, writePain001 } from
 import { fmt, table, timeMedian, timePairs } from './lib.ts';
 
 /** The baseline: decode the same bytes and tokenize them with saxes, handlers doing nothing. */
-function rawSaxes(bytes: Uint8Array): void {
+export function rawSaxes(bytes: Uint8Array): void {
   const xml = new TextDecoder().decode(bytes);
   const parser = new SaxesParser();
   let count = 0;

@@ -63,3 +63,12 @@ export function timePairs(runs: number, baseline: () => unknown, subject: () => 
   }
   return { baselineMs: median(a), subjectMs: median(b), ratio: median(ratios) };
 }
+
+/** `median (min–max)` of a sample, in ms. */
+export function spread(values: readonly number[], format: (v: number) => string = fmt): string {
+  if (values.length === 0) return 'n/a';
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
+
+export const perSecond = (v: number): string => v.toFixed(0);
+export const ratio = (v: number): string => `${v.toFixed(2)}×`;

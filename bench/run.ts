@@ -1,6 +1,6 @@
 /** `npm run bench`: every benchmark, each printing its figures and ratios against a baseline measured in the same run. */
 import { benchBankgirot, benchMemory, benchPain001 } from './formats.ts';
-import { benchColdStart, benchGetStatus, benchScaling, benchUpload } from './simulator.ts';
+import { benchColdStart, benchGetStatus, benchIntake, benchRestart, benchScaling } from './simulator.ts';
 
 const section = (title: string) => console.log(`\n== ${title}`);
 section('formats: pain.001 parse+validate vs decode + raw saxes tokenize (median of 7 interleaved pairs)');
@@ -8,13 +8,16 @@ console.log(benchPain001([1_000, 10_000, 100_000], 7));
 console.log(benchMemory());
 section('formats: Bankgirot fixed-width parse+validate (median of 5)');
 console.log(benchBankgirot(5));
-section('simulator (a): 10,000-payment pain.001 over HTTP until validated, pain.002 produced, all persisted (lowdb)');
-console.log(await benchUpload());
-section('simulator (b): GET payment-file status vs bare node:http');
+section('simulator (a): GET payment-file status, sandbank start vs bare node:http and WireMock, same bytes');
 console.log(await benchGetStatus());
-section('simulator (c): 1,000-payment upload, sandbox with 100,000 payments vs empty (lowdb)');
+section('simulator (b): pain.001 upload until a status read says validated (on disk), sandbank start (lowdb) vs decode + raw saxes of the same bytes');
+const intake = await benchIntake();
+console.log(intake.table);
+section('simulator (c): restart of sandbank start with 100,000 stored payments vs an empty data directory');
+console.log(await benchRestart(intake.keptDir));
+section('simulator (d): 1,000-payment upload, sandbox holding 100,000 payments vs an empty one (sandbank start, lowdb)');
 console.log(await benchScaling());
-section('simulator (d): cold start');
+section('simulator (e): cold start');
 console.log(await benchColdStart());
 section('scenarios: the whole catalogue in-process, both banks (target ≤ 15 s wall)');
 {

@@ -1,10 +1,10 @@
 import { issue, result, type FormatIssue, type ParseResult } from '../issues.ts';
 import { parseAmountToOre } from '../money.ts';
-import { decodeXml } from '../xml/decode.ts';
+import { createXmlDecoder, decodeXml } from '../xml/decode.ts';
 import { all, first } from '../xml/fields.ts';
 import { schema as schema03 } from '../xml/schemas/pain.001.001.03.ts';
 import { schema as schema09 } from '../xml/schemas/pain.001.001.09.ts';
-import { readIsoXml, type Fields, type RecordLocation } from '../xml/stream.ts';
+import { createIsoXmlReader, type Fields, type IsoXmlReader, type RecordLocation } from '../xml/stream.ts';
 import type { AccountRef, Agent, CreditTransfer, GroupHeader, Pain001Document, Party, PaymentInformation, StructuredRemittance } from './model.ts';
 import { validatePain001, type Pain001Rules } from './validate.ts';
 
@@ -181,6 +181,12 @@ export interface Pain001ParseOptions {
   rules?: Pain001Rules;
 }
 
+/** A pain.001 parse fed the file in pieces as it arrives (an upload), in one streaming pass. */
+export interface Pain001Parser {
+  write(piece: Uint8Array): void;
+  close(): ParseResult<Pain001Document>;
+}
+
 /**
  * Parses and validates a pain.001 (.03 or .09) in one streaming pass: schema issues from the
  * XSD-equivalent checks, then the Swedish rules. Returns the model whenever the document could
@@ -189,8 +195,32 @@ export interface Pain001ParseOptions {
 export function parsePain001(input: string | Uint8Array, options: Pain001ParseOptions = {}): ParseResult<Pain001Document> {
   const decoded = decodeXml(input);
   if (!decoded.ok) return { ok: false, issues: [decoded.issue] };
+  const parser = pain001Reader(options);
+  parser.reader.write(decoded.text);
+  return parser.finish();
+}
+
+/** The same parse for a file arriving in pieces (decoded strictly as UTF-8 on the way). */
+export function createPain001Parser(options: Pain001ParseOptions = {}): Pain001Parser {
+  const decoder = createXmlDecoder();
+  const parser = pain001Reader(options);
+  return {
+    write(piece) {
+      const text = decoder.decode(piece);
+      if (text !== '') parser.reader.write(text);
+    },
+    close() {
+      const text = decoder.decode(new Uint8Array(0), true);
+      if (text !== '') parser.reader.write(text);
+      if (decoder.problem) return { ok: false, issues: [decoder.problem] };
+      return parser.finish();
+    },
+  };
+}
+
+function pain001Reader(options: Pain001ParseOptions): { reader: IsoXmlReader; finish(): ParseResult<Pain001Document> } {
   const b: Builder = { doc: undefined, header: undefined, current: undefined, pmtInfs: [], strd: [], issues: [] };
-  const read = readIsoXml(decoded.text, PAIN001_SCHEMAS, {
+  const reader = createIsoXmlReader(PAIN001_SCHEMAS, {
     boundaries: BOUNDARIES,
     reuseFields: true,
     open(path) {
@@ -218,13 +248,19 @@ export function parsePain001(input: string | Uint8Array, options: Pain001ParseOp
       }
     },
   });
-  const issues = [...read.issues, ...b.issues];
-  if (!read.complete || !read.schema || !b.header) return { ok: false, issues };
-  const doc: Pain001Document = {
-    version: read.schema.message === 'pain.001.001.09' ? 'pain.001.001.09' : 'pain.001.001.03',
-    groupHeader: b.header,
-    paymentInformation: b.pmtInfs,
+  return {
+    reader,
+    finish() {
+      const read = reader.close();
+      const issues = [...read.issues, ...b.issues];
+      if (!read.complete || !read.schema || !b.header) return { ok: false, issues };
+      const doc: Pain001Document = {
+        version: read.schema.message === 'pain.001.001.09' ? 'pain.001.001.09' : 'pain.001.001.03',
+        groupHeader: b.header,
+        paymentInformation: b.pmtInfs,
+      };
+      if (options.rules) issues.push(...validatePain001(doc, options.rules));
+      return result(doc, issues);
+    },
   };
-  if (options.rules) issues.push(...validatePain001(doc, options.rules));
-  return result(doc, issues);
 }

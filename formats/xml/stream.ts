@@ -142,7 +142,21 @@ function describe(type: RuntimeType): string {
   return type.particles.map((p) => p.name).join(', ');
 }
 
+/** A reader fed text in pieces (an upload as it arrives): one pass, whatever the chunking. */
+export interface IsoXmlReader {
+  /** Feeds the next piece of the document; ignored once reading has stopped (see `complete`). */
+  write(text: string): void;
+  /** Ends the document and returns what was found. */
+  close(): ReadResult;
+}
+
 export function readIsoXml(input: string, schemas: readonly CompiledSchema[], handler: RecordHandler | undefined): ReadResult {
+  const reader = createIsoXmlReader(schemas, handler);
+  reader.write(input);
+  return reader.close();
+}
+
+export function createIsoXmlReader(schemas: readonly CompiledSchema[], handler: RecordHandler | undefined): IsoXmlReader {
   const issues: FormatIssue[] = [];
   let schema: CompiledSchema | undefined;
   let complete = true;
@@ -439,11 +453,24 @@ export function readIsoXml(input: string, schemas: readonly CompiledSchema[], ha
     depth--;
   });
 
-  try {
-    parser.write(input).close();
-    if (!schema) stop('XML_MALFORMED', 'no root element');
-  } catch (error) {
-    if (!(error instanceof StopReading)) throw error;
-  }
-  return { schema, issues, complete };
+  let stopped = false;
+  const guarded = (step: () => void) => {
+    if (stopped) return;
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof StopReading)) throw error;
+      stopped = true;
+    }
+  };
+  return {
+    write: (text) => guarded(() => void parser.write(text)),
+    close: () => {
+      guarded(() => {
+        parser.close();
+        if (!schema) stop('XML_MALFORMED', 'no root element');
+      });
+      return { schema, issues, complete };
+    },
+  };
 }

@@ -167,7 +167,15 @@ export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
       batches: (await store.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })),
       pendingUploads,
     });
-    recover(state);
+    const before = JSON.stringify(coreDocument(state).value);
+    const repairedFiles = recover(state);
+    // What recovery repaired is written back at once: the next start finds it done, not redone.
+    const repairs = [...repairedFiles].flatMap((fileId) => {
+      const file = state.files.get(fileId);
+      return file ? [fileDocument(state, file)] : [];
+    });
+    if (JSON.stringify(coreDocument(state).value) !== before) repairs.push(coreDocument(state));
+    if (repairs.length > 0) await store.putMany(repairs);
     states.push(state);
   }
   return states;
@@ -195,11 +203,13 @@ export async function saveImported(store: StorePort, state: SandboxState, report
 }
 
 /**
- * After a crash the documents of one operation may be partly written (the core, with its
- * counters and balances, last). Bookings are the truth: balances are recomputed from them,
+ * After a crash the documents of one operation may be partly written (a store without
+ * grouped writes; the core, with its counters and balances, last). Returns the files whose
+ * payments it repaired (the caller writes them and the core back). Bookings are the truth: balances are recomputed from them,
  * a payment that was booked is executed, and counters continue after the highest id seen.
  */
-export function recover(state: SandboxState): void {
+export function recover(state: SandboxState): Set<string> {
+  const repairedFiles = new Set<string>();
   const core = state.core;
   const entries = [...state.days.values()].flatMap((d) => d.entries);
   for (const account of core.accounts) {
@@ -212,6 +222,7 @@ export function recover(state: SandboxState): void {
       payment.entryId = entry.id;
       payment.executionDate = entry.bookingDate;
       payment.history.push({ at: core.now, status: 'EXECUTED', reason: 'recovered from the booking after a restart' });
+      repairedFiles.add(payment.fileId);
     }
   }
   const maxOf = (ids: Iterable<string>) => Math.max(0, ...[...ids].map((id) => Number(id.replace(/^\D+_/, '').replace(/\D/g, '')) || 0));
@@ -221,4 +232,5 @@ export function recover(state: SandboxState): void {
   core.counters.entry = Math.max(core.counters.entry, maxOf(entries.map((e) => e.id)));
   core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
   core.counters.incoming = Math.max(core.counters.incoming, maxOf([...state.days.values()].flatMap((d) => d.incoming.map((i) => i.id))));
+  return repairedFiles;
 }

@@ -337,27 +337,47 @@ export const routes: Route[] = [
 
 interface CompiledRoute extends Route {
   segments: string[];
+  /** Literal segments by position (params excluded): checked before any params are built. */
+  literals: [number, string][];
+  /** The route as fault rules name it (`/v1/{bank}/payment-files/{fileId}`). */
+  endpoint: string;
 }
 
+/**
+ * Compiled tables, keyed by the extra-routes array a context holds (the same array on every
+ * request of a server), so a server that mounts extra routes compiles its table once, not on
+ * every request.
+ */
 const compiledCache = new WeakMap<Route[], CompiledRoute[]>();
+const NO_EXTRA: Route[] = [];
 
-function compile(table: Route[]): CompiledRoute[] {
-  let compiled = compiledCache.get(table);
+function compileRoute(r: Route): CompiledRoute {
+  const segments = r.pattern.split('/').slice(1);
+  const literals: [number, string][] = [];
+  segments.forEach((segment, i) => {
+    if (!segment.startsWith(':')) literals.push([i, segment]);
+  });
+  return { ...r, segments, literals, endpoint: r.pattern.replace(':bank', '{bank}').replace(/:(\w+)/g, '{$1}') };
+}
+
+export function compiledTable(extra: Route[] | undefined): CompiledRoute[] {
+  const key = extra ?? NO_EXTRA;
+  let compiled = compiledCache.get(key);
   if (!compiled) {
-    compiled = table.map((r) => ({ ...r, segments: r.pattern.split('/').slice(1) }));
-    compiledCache.set(table, compiled);
+    compiled = [...routes, ...key].map(compileRoute);
+    compiledCache.set(key, compiled);
   }
   return compiled;
 }
 
 function match(route: CompiledRoute, parts: string[]): Params | undefined {
-  if (route.segments.length !== parts.length) return undefined;
+  const segments = route.segments;
+  if (segments.length !== parts.length) return undefined;
+  for (const [i, literal] of route.literals) if (parts[i] !== literal) return undefined;
   const params: Params = {};
   for (let i = 0; i < parts.length; i++) {
-    const segment = route.segments[i] as string;
-    const part = parts[i] as string;
-    if (segment.startsWith(':')) params[segment.slice(1)] = decodePathSegment(part);
-    else if (segment !== part) return undefined;
+    const segment = segments[i] as string;
+    if (segment.charCodeAt(0) === 58 /* : */) params[segment.slice(1)] = decodePathSegment(parts[i] as string);
   }
   return params;
 }
@@ -491,7 +511,7 @@ export async function handle(req: ApiRequest, ctx: RouteContext): Promise<ApiRes
 }
 
 async function dispatch(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
-  const table = ctx.extraRoutes ? compile([...routes, ...ctx.extraRoutes]) : compile(routes);
+  const table = compiledTable(ctx.extraRoutes);
   const parts = req.path.split('/').slice(1);
   let allowed: string[] = [];
   for (const route of table) {
@@ -507,7 +527,7 @@ async function dispatch(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse
         const auth = authorize(req, params, ctx);
         if (!auth.ok) return auth.response;
         sandbox = auth.sandbox;
-        const fault = ctx.engine.httpFault(sandbox.id, { endpoint: route.pattern.replace(':bank', '{bank}').replace(/:(\w+)/g, '{$1}'), method: req.method });
+        const fault = ctx.engine.httpFault(sandbox.id, { endpoint: route.endpoint, method: req.method });
         if (fault?.type === 'latency') await ctx.sleep(fault.ms);
         if (fault?.type === 'http-error') {
           return problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { injected: true }, { 'retry-after': '1' }, fault.status);
