@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
 import type { SandboxCore } from '../../simulator/engine/model.ts';
-import { findChromium } from '../support/chromium.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { pain001For } from '../support/payment-files.ts';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
@@ -65,13 +65,7 @@ beforeAll(async () => {
   const third = file.payments.find((p) => p.endToEndId === 'INV-1003');
   await api(a, 'POST', `/v1/swedbank/payments/${third?.paymentId}/cancellation-requests`, {});
   await api(a, 'POST', `/sandboxes/${a.id}/clock/advance`, { to: '2026-03-19T12:00' });
-  const install = findChromium();
-  browser = await chromium.launch({
-    executablePath: install.executablePath,
-    env: { ...process.env, ...install.env },
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

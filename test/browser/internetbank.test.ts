@@ -7,13 +7,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
 import type { SandboxCore } from '../../simulator/engine/model.ts';
 import { currentCode } from '../../simulator/internetbank/auth.ts';
-import { findChromium } from '../support/chromium.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { pain001For, type SimplePayment } from '../support/payment-files.ts';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
@@ -23,14 +23,7 @@ let simulator: Simulator;
 let browser: Browser;
 beforeAll(async () => {
   simulator = await startSimulator({ random: createRandom(77) });
-  const install = findChromium();
-  console.log(`browser tests drive ${install.source}`);
-  browser = await chromium.launch({
-    executablePath: install.executablePath,
-    env: { ...process.env, ...install.env },
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../support/chromium.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { ledgerExport, startTestOverview, uploadBytes, type TestOverview } from '../support/overview.ts';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
@@ -21,13 +21,7 @@ beforeAll(async () => {
   overview = await startTestOverview();
   const res = await uploadBytes(overview.url, overview.token, 'snickeri', ledgerExport());
   if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
-  const install = findChromium();
-  browser = await chromium.launch({
-    executablePath: install.executablePath,
-    env: { ...process.env, ...install.env },
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -8,6 +8,7 @@
  * hold at another version; ours extracts into node_modules/.cache, named by version, and
  * publishes the directory with one rename so concurrent runs never see half a binary.
  */
+import { chromium, type Browser } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -62,4 +63,16 @@ export function findChromium(): ChromiumInstall {
   if (forced) return { executablePath: forced, env: {}, source: forced };
   if (process.env['SANDBANK_CHROMIUM'] !== 'bundled' && existsSync(DEBIAN)) return { executablePath: DEBIAN, env: {}, source: DEBIAN };
   return bundled();
+}
+
+/** A headless Chromium for the browser suites, with the flags a sandbox without a display needs. */
+export async function launchChromium(): Promise<Browser> {
+  const install = findChromium();
+  console.log(`browser tests drive ${install.source}`);
+  return chromium.launch({
+    executablePath: install.executablePath,
+    env: { ...process.env, ...install.env },
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }
