@@ -27,7 +27,7 @@ export function addServerFlags(command: Command): Command {
     .option('--host <address>', 'address to listen on; anything but loopback serves other hosts (then set --operator-key)')
     .option('--operator-key <key>', 'creating sandboxes needs Authorization: Bearer <key>; the key lists and opens every sandbox (GET /sandboxes, the console) (default: SANDBANK_OPERATOR_KEY)')
     .option('--max-sandboxes <n>', 'most sandboxes the server holds', positiveInteger)
-    .option('--body-limit <bytes>', 'largest request body (default 20 MiB)', positiveInteger)
+    .option('--body-limit <bytes>', 'largest request body (default 128 MiB)', positiveInteger)
     .option('--webhook-allow <hosts>', 'comma-separated hosts, addresses or CIDR ranges webhooks may reach besides public addresses')
     .option('--trust-proxy', 'trust X-Forwarded-Proto from a TLS-terminating proxy (internet-bank cookies get Secure)')
     .option('--provider-states', 'serve the test-only contract provider states at /sandboxes/provider-states')

@@ -26,7 +26,7 @@ import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from '
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
 import { intradayReport } from './statements.ts';
 import { dateOf, emptyState, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
-import { submitFile, validateFile, type SubmitResult } from './submission.ts';
+import { receiveUpload, submitFile, validateFile, type SubmitResult } from './submission.ts';
 
 export type { Balances } from './accounts.ts';
 export type { CreateSandboxInput } from './sandboxes.ts';
@@ -88,11 +88,17 @@ export class Engine {
   /** Processes queued work (validation, cancellations) for a sandbox; reads call this first. */
   async settle(sandboxId: string): Promise<void> {
     const state = this.sandboxes.get(sandboxId);
-    if (!state || state.queue.length === 0) return;
+    if (!state) return;
+    // Nothing queued: still wait for a write in flight, so a status read never reports what
+    // is not yet on disk (acknowledged means durable across a kill -9).
+    if (state.queue.length === 0) {
+      await state.lock;
+      return;
+    }
     await this.locked(state, async () => {
       for (let job = state.queue.shift(); job !== undefined; job = state.queue.shift()) {
         const dirty: Dirty = new Set();
-        if (job.kind === 'validate') validateFile(state, job.fileId, job.bytes, dirty);
+        if (job.kind === 'validate') validateFile(state, job, dirty);
         else resolveCancellation(state, job, dirty);
         await flush(this.options, state, dirty);
       }
@@ -184,11 +190,15 @@ export class Engine {
    * Stores an uploaded file and acknowledges it as RECEIVED. Validation runs after the
    * acknowledgement (see `settle`), as a bank's intake does.
    */
-  async submitFile(sandboxId: string, bytes: Uint8Array, options: { idempotencyKey?: string } = {}): Promise<EngineResult<SubmitResult>> {
+  async submitFile(sandboxId: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: { idempotencyKey?: string } = {}): Promise<EngineResult<SubmitResult>> {
     const found = this.state(sandboxId);
     if (!found.ok) return found;
     const state = found.value;
-    return this.locked(state, () => submitFile(this.options, state, bytes, options));
+    // The body is read (stored, hashed, parsed) as it arrives, outside the lock: one slow
+    // upload does not hold up the sandbox; only recording it is serialised.
+    const upload = await receiveUpload(this.options, state, body);
+    if (!upload.ok) return upload;
+    return this.locked(state, () => submitFile(this.options, state, upload.value, options));
   }
 
   async getFile(sandboxId: string, fileId: string): Promise<EngineResult<PaymentFile>> {

@@ -6,9 +6,9 @@
 import { fromYymmdd } from '../../formats/dates.ts';
 import { checkBankgiro, checkPlusgiro } from '../../formats/identifiers/giro.ts';
 import { checkSwedishAccount } from '../../formats/identifiers/account.ts';
-import { reasonCodeFor, type FormatIssue } from '../../formats/issues.ts';
+import { reasonCodeFor, type FormatIssue, type ParseResult } from '../../formats/issues.ts';
 import { lbFileKind, parseLb, type LbRecord } from '../../formats/bankgirot/lb.ts';
-import { classifyCreditor, parsePain001, type CreditTransfer, type Pain001Document } from '../../formats/pain001/index.ts';
+import { classifyCreditor, createPain001Parser, type CreditTransfer, type Pain001Document, type Pain001Parser } from '../../formats/pain001/index.ts';
 import type { BankProfile } from '../banks/profile.ts';
 import type { CreditorKind, StatusReason } from './model.ts';
 
@@ -159,18 +159,67 @@ function lbPayments(records: LbRecord[], issues: FormatIssue[]): { payments: Int
 
 /** Reads an uploaded file the way the bank's intake does. */
 export function intake(bytes: Uint8Array, profile: BankProfile): IntakeResult {
-  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
-  if (head.startsWith('<') || head.startsWith('\uFEFF') || head.startsWith('ï»¿')) {
-    const parsed = parsePain001(bytes, { rules: profile.pain001Rules });
-    const doc = parsed.value;
-    if (!doc) {
-      return { format: 'pain.001.001.03', messageId: '', fileRejections: [{ code: 'FF01', message: parsed.issues[0]?.message ?? 'not a pain.001 document' }], issues: parsed.issues, payments: [] };
-    }
-    const { payments, fileLevel } = painPayments(doc, parsed.issues);
-    const fileRejections = fileLevel.map(reason);
-    if (!profile.acceptedFormats.includes(doc.version)) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept ${doc.version}` });
-    return { format: doc.version, messageId: doc.groupHeader.messageId, fileRejections, issues: parsed.issues, payments };
+  const reading = createIntake(profile);
+  reading.write(bytes);
+  return reading.close();
+}
+
+/** Intake fed the upload in pieces as it arrives: a pain.001 is parsed on the way, in one pass. */
+export interface IntakeReader {
+  write(piece: Uint8Array): void;
+  close(): IntakeResult;
+}
+
+/** Enough of the head to tell XML from an LB file (what `intake` always looked at). */
+const SNIFF_BYTES = 64;
+
+function looksLikeXml(head: Uint8Array): boolean {
+  const text = Buffer.from(head.subarray(0, SNIFF_BYTES)).toString('latin1').trimStart();
+  return text.startsWith('<') || text.startsWith('\uFEFF') || text.startsWith('ï»¿');
+}
+
+export function createIntake(profile: BankProfile): IntakeReader {
+  let head: Uint8Array[] = [];
+  let headBytes = 0;
+  let pain: Pain001Parser | undefined;
+  let lb: Uint8Array[] | undefined;
+  const decide = () => {
+    const joined = Buffer.concat(head);
+    if (looksLikeXml(joined)) {
+      pain = createPain001Parser({ rules: profile.pain001Rules });
+      pain.write(joined);
+    } else lb = [joined];
+    head = [];
+  };
+  return {
+    write(piece) {
+      if (pain) pain.write(piece);
+      else if (lb) lb.push(piece);
+      else {
+        head.push(piece);
+        headBytes += piece.length;
+        if (headBytes >= SNIFF_BYTES) decide();
+      }
+    },
+    close() {
+      if (!pain && !lb) decide();
+      return pain ? fromPain001(pain.close(), profile) : fromLb(Buffer.concat(lb ?? []), profile);
+    },
+  };
+}
+
+function fromPain001(parsed: ParseResult<Pain001Document>, profile: BankProfile): IntakeResult {
+  const doc = parsed.value;
+  if (!doc) {
+    return { format: 'pain.001.001.03', messageId: '', fileRejections: [{ code: 'FF01', message: parsed.issues[0]?.message ?? 'not a pain.001 document' }], issues: parsed.issues, payments: [] };
   }
+  const { payments, fileLevel } = painPayments(doc, parsed.issues);
+  const fileRejections = fileLevel.map(reason);
+  if (!profile.acceptedFormats.includes(doc.version)) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept ${doc.version}` });
+  return { format: doc.version, messageId: doc.groupHeader.messageId, fileRejections, issues: parsed.issues, payments };
+}
+
+function fromLb(bytes: Uint8Array, profile: BankProfile): IntakeResult {
   const parsed = parseLb(bytes);
   const file = parsed.value;
   if (!file || lbFileKind(file) !== 'payment-order') {

@@ -7,7 +7,7 @@
 import type { BankEvent, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
 import { addDays } from './calendar.ts';
 import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
-import type { DocumentWrite, StorePort } from './store-port.ts';
+import type { BlobWriter, DocumentWrite, StorePort } from './store-port.ts';
 
 /** One document per operation that produced events, with those events' webhook deliveries. */
 interface EventBatch {
@@ -27,9 +27,34 @@ export function fileDocument(state: SandboxState, file: PaymentFile): DocumentWr
   return { collection: col(state.core.id, 'files'), id: file.id, value: file };
 }
 
-/** The uploaded bytes, kept so a file still RECEIVED after a restart is validated again. */
-export function rawDocument(state: SandboxState, fileId: string, bytes: Uint8Array): DocumentWrite {
-  return { collection: col(state.core.id, 'raw'), id: fileId, value: { base64: Buffer.from(bytes).toString('base64') } };
+/**
+ * Where an upload's bytes go as they arrive (stored as they are, not re-encoded), kept so a
+ * file still RECEIVED after a restart is validated again. It is committed under the file's id
+ * before the group that makes the file visible is written (decision 0011): a crash in between
+ * leaves a blob no file refers to, which the next upload under that id replaces.
+ */
+export async function openRaw(store: StorePort, state: SandboxState): Promise<BlobWriter> {
+  return store.openBlob(col(state.core.id, 'raw'));
+}
+
+/** An upload's bytes (data directories written before blobs held them base64 in a document). */
+async function loadRaw(store: StorePort, sandboxId: string, fileId: string): Promise<Uint8Array | undefined> {
+  const blob = await store.getBlob(col(sandboxId, 'raw'), fileId);
+  if (blob) return blob;
+  const legacy = (await store.get(col(sandboxId, 'raw'), fileId)) as { base64: string } | undefined;
+  return legacy ? Buffer.from(legacy.base64, 'base64') : undefined;
+}
+
+/** Stores bytes as a committed blob (an import's pending uploads). */
+async function saveBlob(store: StorePort, collection: string, id: string, bytes: Uint8Array): Promise<void> {
+  const blob = await store.openBlob(collection);
+  try {
+    await blob.write(bytes);
+  } catch (error) {
+    await blob.abort();
+    throw error;
+  }
+  await blob.commit(id);
 }
 
 function batchDocument(state: SandboxState, batchId: string): DocumentWrite {
@@ -143,7 +168,7 @@ export function loadedState(core: SandboxCore, lastStatementDate: string, parts:
   }
   state.events.sort((a, b) => a.sequence - b.sequence);
   for (const upload of parts.pendingUploads) {
-    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, bytes: upload.bytes });
+    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
   }
   return state;
 }
@@ -157,8 +182,8 @@ export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
     const pendingUploads: StateParts['pendingUploads'] = [];
     for (const file of files) {
       if (file.status !== 'RECEIVED') continue;
-      const raw = (await store.get(col(core.id, 'raw'), file.id)) as { base64: string } | undefined;
-      if (raw) pendingUploads.push({ fileId: file.id, bytes: Buffer.from(raw.base64, 'base64') });
+      const bytes = await loadRaw(store, core.id, file.id);
+      if (bytes) pendingUploads.push({ fileId: file.id, bytes });
     }
     const state = loadedState(core, lastStatementDate ?? addDays(dateOf(core.now), -1), {
       files,
@@ -181,25 +206,32 @@ export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
   return states;
 }
 
-/** An upload's bytes as stored (base64), for an export of a file still awaiting validation. */
+/** An upload's bytes (base64, as an export carries them), for an export of a file still awaiting validation. */
 export async function uploadOf(store: StorePort, state: SandboxState, fileId: string): Promise<string | undefined> {
-  return ((await store.get(col(state.core.id, 'raw'), fileId)) as { base64: string } | undefined)?.base64;
+  const bytes = await loadRaw(store, state.core.id, fileId);
+  return bytes === undefined ? undefined : Buffer.from(bytes).toString('base64');
 }
 
 /**
  * Writes an imported sandbox as one group (the core with it): a refused or failed import
- * leaves nothing behind.
+ * leaves nothing loading reads (blobs written before a failed group sit under a sandbox id
+ * that has no core, and are removed).
  */
 export async function saveImported(store: StorePort, state: SandboxState, reports: { meta: ReportMeta; body: string }[], uploads: { fileId: string; base64: string }[]): Promise<void> {
   const id = state.core.id;
-  await store.putMany([
-    ...[...state.days].map(([date, day]) => ({ collection: col(id, 'days'), id: date, value: day })),
-    ...reports.map((report) => ({ collection: col(id, 'reports'), id: report.meta.id, value: report })),
-    ...uploads.map((upload) => ({ collection: col(id, 'raw'), id: upload.fileId, value: { base64: upload.base64 } })),
-    ...[...state.files.values()].map((file) => fileDocument(state, file)),
-    ...[...state.batches.keys()].map((batchId) => batchDocument(state, batchId)),
-    coreDocument(state),
-  ]);
+  try {
+    for (const upload of uploads) await saveBlob(store, col(id, 'raw'), upload.fileId, Buffer.from(upload.base64, 'base64'));
+    await store.putMany([
+      ...[...state.days].map(([date, day]) => ({ collection: col(id, 'days'), id: date, value: day })),
+      ...reports.map((report) => ({ collection: col(id, 'reports'), id: report.meta.id, value: report })),
+      ...[...state.files.values()].map((file) => fileDocument(state, file)),
+      ...[...state.batches.keys()].map((batchId) => batchDocument(state, batchId)),
+      coreDocument(state),
+    ]);
+  } catch (error) {
+    await store.deleteCollection(`sandboxes/${id}`).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

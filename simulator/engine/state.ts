@@ -7,6 +7,7 @@ import { BANKS, type BankProfile } from '../banks/index.ts';
 import type {
   BankEvent, Entry, IncomingPayment, LocalDateTime, Payment, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery,
 } from './model.ts';
+import type { IntakeReader } from './intake.ts';
 import type { StorePort } from './store-port.ts';
 
 /** What the engine is given from outside: the store, the random source, an edge to notify. */
@@ -27,7 +28,8 @@ export interface DayBook {
 export interface PendingValidation {
   kind: 'validate';
   fileId: string;
-  bytes: Uint8Array;
+  /** The upload as parsed while it arrived, or (after a restart) its stored bytes. */
+  source: { reading: IntakeReader } | { bytes: Uint8Array };
 }
 
 export interface PendingCancellation {

@@ -26,4 +26,17 @@ export interface StorePort {
   collections(prefix: string): Promise<string[]>;
   delete(collection: string, id: string): Promise<void>;
   deleteCollection(collection: string): Promise<void>;
+  /**
+   * Raw bytes (an upload) stored as they are, written piece by piece as they arrive, before
+   * their id is known. Nothing is visible until `commit(id)` resolves; `abort` (or a crash
+   * before commit) leaves no blob behind.
+   */
+  openBlob(collection: string): Promise<BlobWriter>;
+  getBlob(collection: string, id: string): Promise<Uint8Array | undefined>;
+}
+
+export interface BlobWriter {
+  write(piece: Uint8Array): Promise<void>;
+  commit(id: string): Promise<void>;
+  abort(): Promise<void>;
 }

@@ -9,21 +9,18 @@ import { createHash } from 'node:crypto';
 import { dayNumber, isBankDay } from './calendar.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
 import { emit } from './events.ts';
-import { intake } from './intake.ts';
+import { createIntake, intake, type IntakeReader } from './intake.ts';
 import { reportStatus } from './mailbox.ts';
 import type { FileStatus, Payment, PaymentFile, SandboxAccount, StatusReason } from './model.ts';
-import { flush, rawDocument } from './persistence.ts';
-import { dateOf, digitsOnly, pad, profileOf, reserveIdentity, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
+import { flush, openRaw } from './persistence.ts';
+import { dateOf, digitsOnly, pad, profileOf, reserveIdentity, type Dirty, type EngineDeps, type PendingValidation, type SandboxState } from './state.ts';
+import type { BlobWriter } from './store-port.ts';
 import { setFileStatus, setPaymentStatus } from './transitions.ts';
 
 export interface SubmitResult {
   fileId: string;
   status: FileStatus;
   idempotencyHit: boolean;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Reads MsgId from the group header without parsing the whole document. */
@@ -34,31 +31,80 @@ export function sniffMessageId(bytes: Uint8Array): string | undefined {
   return m?.[1]?.trim() ?? '';
 }
 
+/** An upload read to its end: its digest, its head, the intake reading it, its bytes in the store (not yet committed). */
+export interface ReceivedUpload {
+  digest: string;
+  sizeBytes: number;
+  messageId: string | undefined;
+  reading: IntakeReader;
+  raw: BlobWriter;
+}
+
+const SNIFF_HEAD_BYTES = 8192;
+
 /**
- * Stores an uploaded file and acknowledges it as RECEIVED. Validation runs after the
- * acknowledgement (the queued job), as a bank's intake does.
+ * Reads an upload as it arrives, outside the sandbox's lock: every piece goes to the store,
+ * the digest and the pain.001 parse in the same pass, so nothing holds the whole file. A
+ * failure on the way (the body limit, a dropped connection) leaves nothing stored.
  */
-export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: Uint8Array, options: { idempotencyKey?: string }): Promise<EngineResult<SubmitResult>> {
-  const digest = sha256(bytes);
+export async function receiveUpload(deps: EngineDeps, state: SandboxState, body: Uint8Array | AsyncIterable<Uint8Array>): Promise<EngineResult<ReceivedUpload>> {
+  const hash = createHash('sha256');
+  const reading = createIntake(profileOf(state));
+  const raw = await openRaw(deps.store, state);
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let sizeBytes = 0;
+  try {
+    for await (const piece of body instanceof Uint8Array ? [body] : body) {
+      if (piece.length === 0) continue;
+      sizeBytes += piece.length;
+      hash.update(piece);
+      if (headBytes < SNIFF_HEAD_BYTES) {
+        head.push(piece);
+        headBytes += piece.length;
+      }
+      // The disk write runs while this piece is parsed.
+      const written = raw.write(piece);
+      reading.write(piece);
+      await written;
+    }
+  } catch (error) {
+    await raw.abort();
+    throw error;
+  }
+  if (sizeBytes === 0) {
+    await raw.abort();
+    return fail('INVALID_REQUEST', 'the request body is empty: send the payment file');
+  }
+  return ok({ digest: hash.digest('hex'), sizeBytes, messageId: sniffMessageId(Buffer.concat(head)), reading, raw });
+}
+
+/**
+ * Records a received upload and acknowledges it as RECEIVED (under the sandbox's lock): the
+ * raw bytes are committed first, then the group with the file's document, its event and the
+ * core, so a visible file always has its bytes. Validation runs after the acknowledgement
+ * (the queued job), as a bank's intake does.
+ */
+export async function submitFile(deps: EngineDeps, state: SandboxState, upload: ReceivedUpload, options: { idempotencyKey?: string }): Promise<EngineResult<SubmitResult>> {
+  const { digest, messageId } = upload;
   if (options.idempotencyKey !== undefined) {
     const existingId = state.byIdempotencyKey.get(options.idempotencyKey);
     const existing = existingId === undefined ? undefined : state.files.get(existingId);
     if (existing) {
+      await upload.raw.abort();
       if (existing.sha256 !== digest) return fail('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${options.idempotencyKey} was used for a different file (${existing.id})`, { fileId: existing.id });
       return ok({ fileId: existing.id, status: existing.status, idempotencyHit: true });
     }
   }
   // Identical bytes under a new key (or none) are a new upload: the duplicate-file control in
   // validation rejects it DUPL, as a bank does. Only the same key answers the original.
-  const messageId = sniffMessageId(bytes);
   const core = state.core;
-  core.counters.file++;
   const file: PaymentFile = {
-    id: `pf_${pad(core.counters.file)}`,
+    id: `pf_${pad(core.counters.file + 1)}`,
     format: messageId === undefined ? 'lb' : 'pain.001.001.03',
     receivedAt: core.now,
     sha256: digest,
-    sizeBytes: bytes.length,
+    sizeBytes: upload.sizeBytes,
     messageId: messageId ?? '',
     idempotencyKeys: options.idempotencyKey === undefined ? [] : [options.idempotencyKey],
     status: 'RECEIVED',
@@ -68,13 +114,15 @@ export async function submitFile(deps: EngineDeps, state: SandboxState, bytes: U
     controlSumOre: 0,
     payments: [],
   };
+  // A failed commit leaves the sandbox as it was (the counter not taken).
+  await upload.raw.commit(file.id);
+  core.counters.file++;
   state.files.set(file.id, file);
   if (options.idempotencyKey !== undefined) state.byIdempotencyKey.set(options.idempotencyKey, file.id);
-  state.queue.push({ kind: 'validate', fileId: file.id, bytes });
+  state.queue.push({ kind: 'validate', fileId: file.id, source: { reading: upload.reading } });
   const dirty: Dirty = new Set([`file:${file.id}`]);
   emit(state, 'payment_file.status_changed', { fileId: file.id, status: 'RECEIVED' }, dirty);
-  // The raw bytes go with the file's first document: a RECEIVED file can always be validated again.
-  await flush(deps, state, dirty, [rawDocument(state, file.id, bytes)]);
+  await flush(deps, state, dirty);
   return ok({ fileId: file.id, status: file.status, idempotencyHit: false });
 }
 
@@ -86,12 +134,12 @@ function debtorAccountFor(state: SandboxState, written: string): SandboxAccount 
     ?? (digits === state.core.company.bankgiro ? state.core.accounts.find((a) => a.primary) : undefined);
 }
 
-export function validateFile(state: SandboxState, fileId: string, bytes: Uint8Array, dirty: Dirty): void {
-  const file = state.files.get(fileId);
+export function validateFile(state: SandboxState, job: PendingValidation, dirty: Dirty): void {
+  const file = state.files.get(job.fileId);
   if (!file || file.status !== 'RECEIVED') return;
   const core = state.core;
   const profile = profileOf(state);
-  const result = intake(bytes, profile);
+  const result = 'reading' in job.source ? job.source.reading.close() : intake(job.source.bytes, profile);
   file.format = result.format;
   file.issues = result.issues.slice(0, 200).map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity, ...(i.line === undefined ? {} : { line: i.line }) }));
   if (result.format === 'lb') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;

@@ -74,6 +74,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   });
 }
 
+async function* streamBody(req: IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limit) throw new BodyTooLarge(limit);
+  let size = 0;
+  // Not destroyed when the reader stops early: the 413 must still reach the client.
+  const pieces = req.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await pieces.next();
+    } catch {
+      throw new RequestAborted();
+    }
+    if (next.done) return;
+    size += next.value.length;
+    if (size > limit) {
+      req.resume();
+      throw new BodyTooLarge(limit);
+    }
+    yield next.value;
+  }
+}
+
 function toApiRequest(req: IncomingMessage, limit: number): ApiRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -87,6 +110,7 @@ function toApiRequest(req: IncomingMessage, limit: number): ApiRequest {
       return Array.isArray(value) ? value.join(', ') : value;
     },
     body: () => (body ??= readBody(req, limit)),
+    stream: () => streamBody(req, limit),
   };
 }
 

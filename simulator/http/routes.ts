@@ -244,10 +244,10 @@ export const routes: Route[] = [
     const core = sandbox as SandboxCore;
     const type = (req.header('content-type') ?? '').toLowerCase();
     if (type !== '' && !/xml|text\/plain|octet-stream/.test(type)) return problem('UNSUPPORTED_MEDIA_TYPE', `send pain.001 as application/xml or an LB file as text/plain; got ${type}`);
-    const bytes = await req.body();
-    if (bytes.length === 0) return problem('INVALID_REQUEST', 'the request body is empty: send the payment file');
     const key = req.header('idempotency-key');
-    const result = await ctx.engine.submitFile(core.id, bytes, key === undefined ? {} : { idempotencyKey: key });
+    // Streamed where the adapter can: the upload is stored and parsed as it arrives.
+    const body = req.stream ? req.stream() : await req.body();
+    const result = await ctx.engine.submitFile(core.id, body, key === undefined ? {} : { idempotencyKey: key });
     if (!result.ok) return problem(result.code, result.message, result.details ?? {});
     const { fileId, status, idempotencyHit } = result.value;
     if (!idempotencyHit) ctx.schedule(core.id);

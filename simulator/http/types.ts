@@ -12,6 +12,12 @@ export interface ApiRequest {
   header(name: string): string | undefined;
   /** The body, read at most up to the configured limit (see readBody in the adapters). */
   body(): Promise<Uint8Array>;
+  /**
+   * The body piece by piece as it arrives, for uploads that are stored and parsed on the way
+   * (the same limit applies: the iteration throws BodyTooLarge). Adapters without one are
+   * read whole with `body()`. Use one or the other, once.
+   */
+  stream?(): AsyncIterable<Uint8Array>;
 }
 
 export interface ApiResponse {
@@ -33,4 +39,4 @@ export class RequestAborted extends Error {
   }
 }
 
-export const DEFAULT_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_BODY_LIMIT_BYTES = 128 * 1024 * 1024;

@@ -5,13 +5,18 @@
  * A group of documents (`putMany`) is first written whole to a journal file in
  * `<dir>/.journal/`, then document by document, then the journal is removed; a journal found
  * when the store is opened is applied again, so a group is stored entirely or not at all.
+ * Blobs (raw uploads, report bodies) are plain files `<collection>/<id>.bin`, written as the
+ * bytes arrive into `<dir>/.uploads/` and renamed into place by `commit`, so a crash mid-upload
+ * leaves no blob under the id (and opening the store clears what such a crash left there).
+ * Blobs are never part of a journal: the engine commits one before the group that refers to it.
  * One process owns the directory (see main.ts: a lock file).
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open as openFile, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
+import type { BlobWriter, DocumentWrite, StorePort } from '../engine/store-port.ts';
 
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 
@@ -32,6 +37,8 @@ interface Journal {
 }
 
 const JOURNAL = '.journal';
+/** Blobs being written (not yet committed under an id). */
+const UPLOADS = '.uploads';
 
 export class LowdbStore implements StorePort {
   /** Journals left by a crash, applied before the store is first read or written. */
@@ -41,8 +48,14 @@ export class LowdbStore implements StorePort {
   constructor(private readonly dir: string) {}
 
   private open(): Promise<void> {
-    this.ready ??= this.replayJournals();
+    this.ready ??= this.recoverOnOpen();
     return this.ready;
+  }
+
+  /** A blob still being written belongs to an upload that was never acknowledged. */
+  private async recoverOnOpen(): Promise<void> {
+    await rm(join(this.dir, UPLOADS), { recursive: true, force: true });
+    await this.replayJournals();
   }
 
   private async replayJournals(): Promise<void> {
@@ -154,6 +167,50 @@ export class LowdbStore implements StorePort {
   async delete(collection: string, id: string): Promise<void> {
     await this.open();
     await rm(this.path(collection, id), { force: true });
+    await rm(this.blobPath(collection, id), { force: true });
+  }
+
+  private blobPath(collection: string, id: string): string {
+    return join(this.path(collection), `${checkName(id)}.bin`);
+  }
+
+  async openBlob(collection: string): Promise<BlobWriter> {
+    await this.open();
+    checkName(collection);
+    await mkdir(join(this.dir, UPLOADS), { recursive: true });
+    const temporary = join(this.dir, UPLOADS, `${randomBytes(8).toString('hex')}.tmp`);
+    const handle = await openFile(temporary, 'w');
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      write: async (piece) => {
+        let offset = 0;
+        while (offset < piece.length) offset += (await handle.write(piece, offset, piece.length - offset)).bytesWritten;
+      },
+      commit: async (id) => {
+        await close();
+        await mkdir(this.path(collection), { recursive: true });
+        await rename(temporary, this.blobPath(collection, id));
+      },
+      abort: async () => {
+        await close();
+        await rm(temporary, { force: true });
+      },
+    };
+  }
+
+  async getBlob(collection: string, id: string): Promise<Uint8Array | undefined> {
+    await this.open();
+    try {
+      return await readFile(this.blobPath(collection, id));
+    } catch {
+      return undefined;
+    }
   }
 
   async deleteCollection(collection: string): Promise<void> {

@@ -1,8 +1,9 @@
-import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
+import type { BlobWriter, DocumentWrite, StorePort } from '../engine/store-port.ts';
 
 /** In-memory store (msw handlers, unit tests, scenarios). Values are deep-copied like a real store would. */
 export class MemoryStore implements StorePort {
   private readonly data = new Map<string, Map<string, string>>();
+  private readonly blobs = new Map<string, Uint8Array>();
 
   /** Serialises the whole group before storing any of it, so a value that cannot be stored leaves the store untouched. */
   async putMany(writes: readonly DocumentWrite[]): Promise<void> {
@@ -32,9 +33,25 @@ export class MemoryStore implements StorePort {
 
   async delete(collection: string, id: string): Promise<void> {
     this.data.get(collection)?.delete(id);
+    this.blobs.delete(`${collection}/${id}`);
   }
 
+  /** The collection and those under it (`sandboxes/<id>` takes its files, reports, …), as on disk. */
   async deleteCollection(collection: string): Promise<void> {
-    this.data.delete(collection);
+    for (const name of [...this.data.keys()]) if (name === collection || name.startsWith(`${collection}/`)) this.data.delete(name);
+    for (const key of [...this.blobs.keys()]) if (key.startsWith(`${collection}/`)) this.blobs.delete(key);
+  }
+
+  async openBlob(collection: string): Promise<BlobWriter> {
+    const pieces: Uint8Array[] = [];
+    return {
+      write: async (piece) => void pieces.push(Uint8Array.from(piece)),
+      commit: async (id) => void this.blobs.set(`${collection}/${id}`, Buffer.concat(pieces)),
+      abort: async () => void (pieces.length = 0),
+    };
+  }
+
+  async getBlob(collection: string, id: string): Promise<Uint8Array | undefined> {
+    return this.blobs.get(`${collection}/${id}`);
   }
 }
