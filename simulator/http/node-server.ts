@@ -87,7 +87,11 @@ async function* streamBody(req: IncomingMessage, limit: number): AsyncGenerator<
     } catch {
       throw new RequestAborted();
     }
-    if (next.done) return;
+    // A body shorter than it said it would be was broken off, not finished.
+    if (next.done) {
+      if (declared >= 0 && size < declared) throw new RequestAborted();
+      return;
+    }
     size += next.value.length;
     if (size > limit) {
       req.resume();
