@@ -80,8 +80,17 @@ export async function uploadUntilValidated(sandbox: SandboxHandle, body: string 
   const answer = (await res.json()) as { fileId?: string; code?: string };
   const receivedMs = performance.now() - start;
   if (res.status !== 202 || answer.fileId === undefined) return { status: res.status, receivedMs, validatedMs: Number.NaN, fileStatus: answer.code ?? '' };
-  for (;;) {
-    const status = await fetch(`${sandbox.url}/v1/swedbank/payment-files/${answer.fileId}?payments=false`, { headers: { authorization: `Bearer ${sandbox.key}` } });
+  for (let resets = 0; ; ) {
+    let status: Response;
+    try {
+      status = await fetch(`${sandbox.url}/v1/swedbank/payment-files/${answer.fileId}?payments=false`, { headers: { authorization: `Bearer ${sandbox.key}` } });
+    } catch (error) {
+      // A reused keep-alive connection was seen reset after a 100k upload on a loaded machine
+      // (not understood yet): counted and printed, then read again on a new connection.
+      if (++resets > 3) throw error;
+      console.log(`(status read after upload: connection reset, read again: ${String((error as Error).cause ?? error)})`);
+      continue;
+    }
     const file = (await status.json()) as { status: string };
     if (file.status !== 'RECEIVED') return { status: 202, fileId: answer.fileId, receivedMs, validatedMs: performance.now() - start, fileStatus: file.status };
     await new Promise((resolve) => setTimeout(resolve, 2));

@@ -424,7 +424,19 @@ function limitedTo(req: ApiRequest, limit: number | undefined): ApiRequest {
       if (bytes.length > limit) throw new BodyTooLarge(limit);
       return bytes;
     },
+    ...(req.stream ? { stream: () => limitedStream(req, limit) } : {}),
   };
+}
+
+async function* limitedStream(req: ApiRequest, limit: number): AsyncGenerator<Uint8Array> {
+  if (Number(req.header('content-length') ?? 0) > limit) throw new BodyTooLarge(limit);
+  let size = 0;
+  for await (const piece of req.stream?.() ?? []) {
+    size += piece.length;
+    // Past the limit the rest is still read (up to the server's limit), so the 413 reaches the client.
+    if (size <= limit) yield piece;
+  }
+  if (size > limit) throw new BodyTooLarge(limit);
 }
 
 function bearer(req: ApiRequest): string | undefined {
