@@ -14,6 +14,7 @@ import { stockholmDateTime } from '../formats/stockholm.ts';
 import { startSimulator, type Simulator } from './app.ts';
 import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
+import { PostgresStore, redactedUrl } from './store/postgres.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { SandboxCore } from './engine/model.ts';
 import type { Route } from './http/routes.ts';
@@ -22,6 +23,8 @@ export interface StartOptions {
   port: number;
   data: string;
   memory?: boolean;
+  /** A PostgreSQL URL (`--store`): the data lives there instead of in `data`. */
+  store?: string;
   quiet?: boolean;
   /** Listen address (default 127.0.0.1; anything else serves other hosts). */
   host?: string;
@@ -92,11 +95,25 @@ function describeSandbox(url: string, core: SandboxCore): string {
   ].join('\n');
 }
 
+/** Connected and migrated before the server listens; refused while another server owns the database. */
+async function openPostgres(url: string): Promise<PostgresStore> {
+  const store = new PostgresStore(url);
+  try {
+    await store.open();
+    if (!(await store.claimSoleServer())) throw new Error(`another sandbank server uses ${redactedUrl(url)}: stop it or give this one another database`);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 export async function runStart(options: StartOptions): Promise<Simulator> {
   const dataDir = resolve(options.data);
-  const unlock = options.memory ? () => undefined : lockDataDir(dataDir);
+  const postgres = options.store === undefined ? undefined : await openPostgres(options.store);
+  const unlock = options.memory || postgres ? () => undefined : lockDataDir(dataDir);
   const simulator = await startSimulator({
-    store: options.memory ? new MemoryStore() : new LowdbStore(join(dataDir, 'store')),
+    store: postgres ?? (options.memory ? new MemoryStore() : new LowdbStore(join(dataDir, 'store'))),
     random: createRandom(randomInt(1, 2 ** 31 - 1)),
     defaultStart: swedishNow,
     port: options.port,
@@ -121,10 +138,10 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
       if (created.ok) defaults.push(created.value);
     }
   }
-  const samplesDir = options.memory ? mkdtempSync(join(tmpdir(), 'sandbank-samples-')) : join(dataDir, 'samples');
+  const samplesDir = options.memory || postgres ? mkdtempSync(join(tmpdir(), 'sandbank-samples-')) : join(dataDir, 'samples');
   mkdirSync(samplesDir, { recursive: true });
   if (!options.quiet) {
-    console.log(`sandbank is running at ${simulator.url}  (data: ${options.memory ? 'in memory' : dataDir})`);
+    console.log(`sandbank is running at ${simulator.url}  (data: ${postgres && options.store ? redactedUrl(options.store) : options.memory ? 'in memory' : dataDir})`);
     console.log(`  API reference      ${simulator.url}/docs   OpenAPI ${simulator.url}/openapi.json`);
     if (options.extraRoutes) console.log(`  provider states    ${simulator.url}/sandboxes/provider-states (test-only, enabled by --provider-states)`);
     if (options.host !== undefined && !/^(127\.|localhost$|::1$)/.test(options.host) && options.operatorKey === undefined) {
@@ -141,6 +158,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
   }
   const stop = async () => {
     await simulator.close();
+    await postgres?.close();
     unlock();
     process.exit(0);
   };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.ts';
+import { freshDatabase, testPostgres } from '../support/postgres.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'sandbank-package-'));
 const project = join(work, 'consumer');
@@ -94,6 +95,32 @@ describe('the installed package', () => {
     expect(apiKey).not.toBe('');
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
+  });
+
+  it('sandbank start --store postgres://… migrates a new database with the migrations it ships', async (context) => {
+    const postgres = await testPostgres();
+    if (!postgres.available) return context.skip(postgres.reason);
+    const database = await freshDatabase(postgres.serverUrl);
+    const child = spawn(join(project, 'node_modules', '.bin', 'sandbank'), ['start', '--store', database.url, '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    let banner = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner:\n${banner}`)), 60_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          banner += chunk.toString();
+          if (banner.includes('Press Ctrl+C')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.stderr.on('data', (chunk: Buffer) => (banner += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`exited ${code}:\n${banner}`)));
+      });
+      expect(banner).toMatch(/Swedbank sandbox sbx_\w+/);
+    } finally {
+      child.kill('SIGKILL');
+      await database.drop();
+    }
   });
 
   it('sandbank sample + sandbank validate on a file for that sandbox', () => {

@@ -1,0 +1,272 @@
+/**
+ * PostgreSQL adapter (`sandbank start --store postgres://…`), through node-postgres. Documents
+ * are rows of `sandbank_documents` (JSON text, parsed by the engine), blobs rows of
+ * `sandbank_blobs`; a group (`putMany`) is one transaction. `transaction(sandboxId, fn)` holds
+ * the sandbox's advisory lock (`pg_advisory_xact_lock`) for the whole transaction, so every
+ * instance on the database serialises its mutations of that sandbox, and bumps the sandbox's
+ * version in `sandbank_sandbox_versions` when it wrote (decision 0012).
+ *
+ * The schema is created and migrated when the store is first used (migrations.ts).
+ */
+import pg from 'pg';
+import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
+import { migrate } from './migrations.ts';
+import type { SandboxTransaction, TransactionalStore } from './transactions.ts';
+
+/** What may be queried: the pool, or one client inside a transaction. */
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Writes a blob as its pieces arrive; nothing is visible before `commit`. */
+export interface PostgresBlobWriter {
+  write(piece: Uint8Array): Promise<void>;
+  commit(id: string): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user@host/db`: a password never reaches a log line. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'the configured PostgreSQL URL';
+  }
+}
+
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
+}
+
+/** LIKE's own characters in a prefix (`_` is common in sandbox ids) match only themselves. */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The last write of a document in a group wins (one row may be upserted once per statement). */
+function lastWrites(writes: readonly DocumentWrite[]): { collections: string[]; ids: string[]; values: string[] } {
+  const last = new Map<string, { collection: string; id: string; text: string }>();
+  for (const w of writes) {
+    // Serialised before anything is sent: a value that cannot be stored fails the whole group.
+    const text = JSON.stringify(w.value);
+    if (text === undefined) throw new Error(`document ${w.collection}/${w.id} has no JSON value`);
+    last.set(`${w.collection}\u0000${w.id}`, { collection: w.collection, id: w.id, text });
+  }
+  const rows = [...last.values()];
+  return { collections: rows.map((r) => r.collection), ids: rows.map((r) => r.id), values: rows.map((r) => r.text) };
+}
+
+async function upsert(db: Queryable, writes: readonly DocumentWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const { collections, ids, values } = lastWrites(writes);
+  await db.query(
+    `INSERT INTO sandbank_documents (collection, id, value)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT (collection, id) DO UPDATE SET value = EXCLUDED.value`,
+    [collections, ids, values],
+  );
+}
+
+async function getDocument(db: Queryable, collection: string, id: string): Promise<unknown> {
+  const result = await db.query<{ value: string }>('SELECT value FROM sandbank_documents WHERE collection = $1 AND id = $2', [collection, id]);
+  const row = result.rows[0];
+  return row === undefined ? undefined : JSON.parse(row.value);
+}
+
+async function listDocuments(db: Queryable, collection: string): Promise<{ id: string; value: unknown }[]> {
+  const result = await db.query<{ id: string; value: string }>('SELECT id, value FROM sandbank_documents WHERE collection = $1 ORDER BY id', [collection]);
+  return result.rows.map((row) => ({ id: row.id, value: JSON.parse(row.value) }));
+}
+
+async function deleteDocument(db: Queryable, collection: string, id: string): Promise<void> {
+  await db.query('DELETE FROM sandbank_documents WHERE collection = $1 AND id = $2', [collection, id]);
+  await db.query('DELETE FROM sandbank_blobs WHERE collection = $1 AND id = $2', [collection, id]);
+}
+
+/** A collection and the collections under it (`sandboxes/<id>` takes `sandboxes/<id>/files` with it), as a directory does on lowdb. */
+async function deleteCollectionTree(db: Queryable, collection: string): Promise<void> {
+  const under = likePrefix(`${collection}/`);
+  await db.query('DELETE FROM sandbank_documents WHERE collection = $1 OR collection LIKE $2', [collection, under]);
+  await db.query('DELETE FROM sandbank_blobs WHERE collection = $1 OR collection LIKE $2', [collection, under]);
+}
+
+async function bumpVersion(db: Queryable, sandboxId: string): Promise<number> {
+  const result = await db.query<{ version: string }>(
+    `INSERT INTO sandbank_sandbox_versions (sandbox_id, version) VALUES ($1, 1)
+     ON CONFLICT (sandbox_id) DO UPDATE SET version = sandbank_sandbox_versions.version + 1
+     RETURNING version`,
+    [sandboxId],
+  );
+  return Number(result.rows[0]?.version ?? 0);
+}
+
+async function readVersion(db: Queryable, sandboxId: string): Promise<number> {
+  const result = await db.query<{ version: string }>('SELECT version FROM sandbank_sandbox_versions WHERE sandbox_id = $1', [sandboxId]);
+  return Number(result.rows[0]?.version ?? 0);
+}
+
+export class PostgresStore implements StorePort, TransactionalStore {
+  private readonly pool: pg.Pool;
+  private ready: Promise<void> | undefined;
+  private sole: pg.PoolClient | undefined;
+
+  constructor(private readonly url: string, options: { maxConnections?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    // An idle client losing its connection (the server restarted) must not crash the process:
+    // the pool drops it and the next query opens a new one.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Connects and migrates the schema once; every call waits for it. */
+  open(): Promise<void> {
+    this.ready ??= migrate(this.pool).then(() => undefined, (error: unknown) => {
+      this.ready = undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot use PostgreSQL at ${redactedUrl(this.url)}: ${reason}`, { cause: error });
+    });
+    return this.ready;
+  }
+
+  async close(): Promise<void> {
+    this.sole?.release();
+    this.sole = undefined;
+    await this.pool.end();
+  }
+
+  /** Runs `fn` on one client inside BEGIN … COMMIT (ROLLBACK when it throws). */
+  private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.open();
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const value = await fn(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async putMany(writes: readonly DocumentWrite[]): Promise<void> {
+    lastWrites(writes);
+    if (writes.length === 0) return;
+    if (writes.length === 1) {
+      await this.open();
+      return upsert(this.pool, writes);
+    }
+    await this.inTransaction((client) => upsert(client, writes));
+  }
+
+  async get(collection: string, id: string): Promise<unknown> {
+    await this.open();
+    return getDocument(this.pool, collection, id);
+  }
+
+  async list(collection: string): Promise<{ id: string; value: unknown }[]> {
+    await this.open();
+    return listDocuments(this.pool, collection);
+  }
+
+  async collections(prefix: string): Promise<string[]> {
+    await this.open();
+    const result = await this.pool.query<{ collection: string }>(
+      `SELECT collection FROM sandbank_documents WHERE collection LIKE $1
+       UNION SELECT collection FROM sandbank_blobs WHERE collection LIKE $1 ORDER BY collection`,
+      [likePrefix(prefix)],
+    );
+    return result.rows.map((row) => row.collection);
+  }
+
+  async delete(collection: string, id: string): Promise<void> {
+    await this.inTransaction((client) => deleteDocument(client, collection, id));
+  }
+
+  async deleteCollection(collection: string): Promise<void> {
+    await this.inTransaction((client) => deleteCollectionTree(client, collection));
+  }
+
+  /**
+   * The pieces are kept until `commit`, which stores them as one row: a blob is never seen
+   * half written, and one abandoned never reaches the database.
+   */
+  async openBlob(collection: string): Promise<PostgresBlobWriter> {
+    await this.open();
+    let pieces: Buffer[] = [];
+    return {
+      write: async (piece) => void pieces.push(Buffer.from(piece)),
+      commit: async (id) => {
+        const bytes = Buffer.concat(pieces);
+        pieces = [];
+        await this.pool.query(
+          `INSERT INTO sandbank_blobs (collection, id, bytes) VALUES ($1, $2, $3)
+           ON CONFLICT (collection, id) DO UPDATE SET bytes = EXCLUDED.bytes`,
+          [collection, id, bytes],
+        );
+      },
+      abort: async () => void (pieces = []),
+    };
+  }
+
+  async getBlob(collection: string, id: string): Promise<Uint8Array | undefined> {
+    await this.open();
+    const result = await this.pool.query<{ bytes: Buffer }>('SELECT bytes FROM sandbank_blobs WHERE collection = $1 AND id = $2', [collection, id]);
+    return result.rows[0]?.bytes;
+  }
+
+  async version(sandboxId: string): Promise<number> {
+    await this.open();
+    return readVersion(this.pool, sandboxId);
+  }
+
+  async transaction<T>(sandboxId: string, fn: (tx: SandboxTransaction) => Promise<T>): Promise<{ value: T; version: number }> {
+    return this.inTransaction(async (client) => {
+      // A 64-bit hash of the id names the lock; two ids sharing a hash only wait for each other.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sandboxId]);
+      const version = await readVersion(client, sandboxId);
+      let wrote = false;
+      const tx: SandboxTransaction = {
+        version,
+        get: (collection, id) => getDocument(client, collection, id),
+        list: (collection) => listDocuments(client, collection),
+        putMany: async (writes) => {
+          lastWrites(writes);
+          wrote ||= writes.length > 0;
+          await upsert(client, writes);
+        },
+        delete: async (collection, id) => {
+          wrote = true;
+          await deleteDocument(client, collection, id);
+        },
+        deleteCollection: async (collection) => {
+          wrote = true;
+          await deleteCollectionTree(client, collection);
+        },
+      };
+      const value = await fn(tx);
+      return { value, version: wrote ? await bumpVersion(client, sandboxId) : version };
+    });
+  }
+
+  /**
+   * Holds a session-level advisory lock for as long as the process runs: until the engine
+   * serialises every mutation through `transaction` across processes, one server owns a
+   * database, as one owns a lowdb directory. Resolves false when another process holds it.
+   */
+  async claimSoleServer(): Promise<boolean> {
+    await this.open();
+    const client = await this.pool.connect();
+    const result = await client.query<{ claimed: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('sandbank:sole-server', 0)) AS claimed");
+    if (result.rows[0]?.claimed) {
+      this.sole = client;
+      return true;
+    }
+    client.release();
+    return false;
+  }
+}
