@@ -1,6 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './errors.ts';
-import { addServerFlags, serverOptionsFrom, type ServerFlags } from './start-flags.ts';
+import { addServerFlags, envSwitch, SERVER_ENV, serverOptionsFrom, type ServerFlags } from './start-flags.ts';
 
 /** commander parser for a TCP port: `--port abc` is a one-line usage error, not a crash later. */
 export function parsePort(value: string): number {
@@ -19,16 +19,18 @@ export function storeUrlFrom(value: string | undefined, memory: boolean): string
 
 export function registerStart(program: Command): void {
   addServerFlags(program
-    .command('start'))
+    .command('start')
     .description('run the simulated banks (Swedbank, Sparbanken) with the internet bank, on 127.0.0.1')
-    .option('--port <port>', 'port to listen on', parsePort, 4010)
-    .option('--data <dir>', 'data directory (lowdb documents)', '.sandbank')
-    .option('--memory', 'keep everything in memory (nothing written to disk)')
-    .option('--store <url>', 'keep everything in PostgreSQL (postgres://user:password@host:port/database) instead of --data (default: SANDBANK_STORE)')
-    .action(async (options: { port: number; data: string; memory?: boolean; store?: string } & ServerFlags) => {
-      // An explicit --memory wins over SANDBANK_STORE from the environment, not over --store.
-      const store = storeUrlFrom(options.store ?? (options.memory ? undefined : process.env['SANDBANK_STORE']), options.memory === true);
+    .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').env(SERVER_ENV.port).argParser(parsePort).default(4010))
+    .addOption(new Option('--data <dir>', 'data directory (lowdb documents)').env(SERVER_ENV.data).default('.sandbank'))
+    .addOption(new Option('--memory', `keep everything in memory (nothing written to disk) (env: ${SERVER_ENV.memory}=1)`))
+    .addOption(new Option('--store <url>', 'keep everything in PostgreSQL (postgres://user:password@host:port/database) instead of --data (default: none)').env(SERVER_ENV.store)))
+    .addHelpText('after', '\nEvery option can also be set by its environment variable (shown after it); an option on the command line wins.')
+    .action(async (options: { port: number; data: string; memory?: boolean; store?: string } & ServerFlags, command: Command) => {
+      const memory = options.memory ?? envSwitch(SERVER_ENV.memory) ?? false;
+      // --memory wins over SANDBANK_STORE from the environment, not over --store given with it.
+      const store = storeUrlFrom(memory && command.getOptionValueSource('store') === 'env' ? undefined : options.store, memory);
       const { runStart } = await import('../simulator/main.ts');
-      await runStart({ port: options.port, data: options.data, ...(options.memory ? { memory: true } : {}), ...(store ? { store } : {}), ...(await serverOptionsFrom(options)) });
+      await runStart({ port: options.port, data: options.data, ...(memory ? { memory: true } : {}), ...(store ? { store } : {}), ...(await serverOptionsFrom(options)) });
     });
 }
