@@ -54,6 +54,8 @@ export function lbFileKind(file: LbFile): LbFileKind {
 const PAYMENT_TYPES = new Set(['14', '15', '16', '17']);
 /** Return-file records Bankgirot sends back that carry no payment this codec models. */
 const KNOWN_RETURN_TYPES = new Set(['20', '21', '41', '42', '43']);
+/** Every record type (TK) an LB file can hold, orders and return files: how an LB file is told from other text. */
+export const LB_RECORD_TYPES: ReadonlySet<string> = new Set(['11', '12', '13', '14', '15', '16', '17', '25', '26', '27', '29', '40', '49', ...KNOWN_RETURN_TYPES]);
 
 /** Bankgirot's own TK49 error codes that domain.md lists, with their meaning. */
 export const LB_ERROR_CODES: Record<string, string> = {

@@ -11,6 +11,7 @@ import { lbFileKind, parseLb, type LbRecord } from '../../formats/bankgirot/lb.t
 import { classifyCreditor, createPain001Parser, type CreditTransfer, type Pain001Document, type Pain001Parser } from '../../formats/pain001/index.ts';
 import type { BankProfile } from '../banks/profile.ts';
 import type { CreditorKind, StatusReason } from './model.ts';
+import { KIND_HEAD_BYTES, notAPaymentFile } from './payment-file-kind.ts';
 
 export interface IntakePayment {
   paymentInformationId: string;
@@ -170,8 +171,8 @@ export interface IntakeReader {
   close(): IntakeResult;
 }
 
-/** Enough of the head to tell XML from an LB file (what `intake` always looked at). */
-const SNIFF_BYTES = 64;
+/** Enough of the head to tell a pain.001 or an LB file from anything else (payment-file-kind.ts). */
+const SNIFF_BYTES = KIND_HEAD_BYTES;
 
 function looksLikeXml(head: Uint8Array): boolean {
   const text = Buffer.from(head.subarray(0, SNIFF_BYTES)).toString('latin1').trimStart();
@@ -183,9 +184,12 @@ export function createIntake(profile: BankProfile): IntakeReader {
   let headBytes = 0;
   let pain: Pain001Parser | undefined;
   let lb: Uint8Array[] | undefined;
+  let refused: IntakeResult | undefined;
   const decide = () => {
     const joined = Buffer.concat(head);
-    if (looksLikeXml(joined)) {
+    refused = notAPaymentFile(joined, profile);
+    if (refused) lb = [];
+    else if (looksLikeXml(joined)) {
       pain = createPain001Parser({ rules: profile.pain001Rules });
       pain.write(joined);
     } else lb = [joined];
@@ -194,6 +198,7 @@ export function createIntake(profile: BankProfile): IntakeReader {
   return {
     write(piece) {
       if (pain) pain.write(piece);
+      else if (refused) return;
       else if (lb) lb.push(piece);
       else {
         head.push(piece);
@@ -203,6 +208,7 @@ export function createIntake(profile: BankProfile): IntakeReader {
     },
     close() {
       if (!pain && !lb) decide();
+      if (refused) return refused;
       return pain ? fromPain001(pain.close(), profile) : fromLb(Buffer.concat(lb ?? []), profile);
     },
   };

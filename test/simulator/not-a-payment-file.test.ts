@@ -1,0 +1,44 @@
+/**
+ * Content that is neither a pain.001 nor an LB file, sent with any accepted content type, is
+ * received (as a bank's channel does) and then rejected FF01 "not a payment file" naming what
+ * it is and what the bank takes — in the file's status and in its pain.002 — never read as an
+ * LB file with an unknown record type.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePain002 } from '../../formats/pain002/parse.ts';
+import { createRandom } from '../../formats/random.ts';
+import { startSimulator, type Simulator } from '../../simulator/app.ts';
+import { call, createSandbox } from './api-suite.ts';
+
+let simulator: Simulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ random: createRandom(1212) });
+});
+afterAll(async () => simulator?.close());
+
+describe('an upload that is not a payment file (real HTTP)', () => {
+  it.each([
+    ['garbage as application/xml', 'application/xml', 'this is garbage, not a payment file at all', /this is text starting "this is garbage/],
+    ['JSON as application/octet-stream', 'application/octet-stream', '{"amount": 100}', /this is JSON/],
+    ['a camt.053 statement as application/xml', 'application/xml', '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt/></Document>', /this is a camt\.053 account statement/],
+    ['a BgMax file as text/plain', 'text/plain', `${'01BGMAX               0120260312101010123456P'.padEnd(80)}\r\n`, /this is a Bankgirot BgMax file/],
+  ])('%s: RJCT FF01 "not a payment file" with the formats taken, in the status and the pain.002', async (_name, type, body, what) => {
+    const s = await createSandbox({ baseUrl: () => simulator.url }, 'swedbank');
+    const target = { baseUrl: () => simulator.url };
+    const up = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body, headers: { 'content-type': type } });
+    expect(up.status).toBe(202);
+    const file = await call(target, 'GET', `/v1/swedbank/payment-files/${up.json.fileId}`, { key: s.apiKey });
+    expect(file.json.status).toBe('REJECTED');
+    const reason = file.json.reasons[0] as { code: string; message: string };
+    expect(reason.code).toBe('FF01');
+    expect(reason.message).toMatch(/^not a payment file: /);
+    expect(reason.message).toMatch(what);
+    expect(reason.message).toMatch(/Swedbank takes pain\.001\.001\.03 or pain\.001\.001\.09 XML .*, or a Bankgirot LB payment order/);
+    expect(JSON.stringify(file.json)).not.toMatch(/record type/);
+    const reports = await call(target, 'GET', '/v1/swedbank/reports?type=pain.002', { key: s.apiKey });
+    const raw = await call(target, 'GET', `/v1/swedbank/reports/${reports.json.reports.at(-1).reportId}`, { key: s.apiKey });
+    const original = parsePain002(raw.text).value?.original;
+    expect(original).toMatchObject({ groupStatus: 'RJCT', reasons: [{ code: 'FF01' }] });
+    expect(raw.text).toContain('not a payment file');
+  });
+});
