@@ -90,7 +90,7 @@ describe('sandbank start options from the environment (the real CLI)', () => {
       expect(table).toMatch(new RegExp(`^\\|[^\\n]*\`${variable}\`[^\\n]*\\|[^\\n]*\\|`, 'm'));
     }
     expect(help).toContain(`(default: ${DEFAULT_MAX_SANDBOXES})`);
-    expect(help).toContain(`(default: ${DEFAULT_BODY_LIMIT_BYTES} = 20 MiB)`);
+    expect(help).toContain(`(default: ${DEFAULT_BODY_LIMIT_BYTES} = ${DEFAULT_BODY_LIMIT_BYTES / 1024 / 1024} MiB)`);
     expect(table).toMatch(new RegExp(`\`--max-sandboxes <n>\`[^\\n]*${DEFAULT_MAX_SANDBOXES}`));
     expect(table).toMatch(new RegExp(`\`--body-limit <bytes>\`[^\\n]*${DEFAULT_BODY_LIMIT_BYTES} bytes`));
   });
