@@ -25,5 +25,14 @@ describe('SIE import checks', () => {
   it('lists every use of an account no #KONTO declares', () => {
     const parsed = parseSieDetailed(TEXT.replace('#KONTO 1930 "Företagskonto"\r\n', ''));
     expect(checkSieAccounts(parsed).map((i) => [i.code, i.line, i.value])).toEqual([['SIE_UNKNOWN_ACCOUNT', 7, '1930'], ['SIE_UNKNOWN_ACCOUNT', 10, '1930']]);
+    expect(checkSieAccounts(parsed)[0]?.message).toMatch(/SIE 4B §6: #KONTO is mandatory in an exported type 1–4 file/);
+  });
+
+  it('a type 4I import file (vouchers only) may leave out #KONTO for a BAS account the importer has, never for another', () => {
+    const importFile = TEXT.replace('#KONTO 1930 "Företagskonto"\r\n', '').replace('#IB 0 1930 100.00\r\n', '');
+    expect(checkSieAccounts(parseSieDetailed(importFile))).toEqual([]);
+    const unknown = checkSieAccounts(parseSieDetailed(importFile.replace('#TRANS 1930', '#TRANS FEL')));
+    expect(unknown.map((i) => [i.code, i.line, i.value])).toEqual([['SIE_UNKNOWN_ACCOUNT', 9, 'FEL']]);
+    expect(unknown[0]?.message).toMatch(/no BAS account/);
   });
 });

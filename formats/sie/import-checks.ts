@@ -73,15 +73,35 @@ export function checkSieChecksum(bytes: Uint8Array | string, parsed: SieParsed):
   return [issue('SIE_CHECKSUM_MISMATCH', `line ${checksumEnd}`, `#KSUMMA ${stated} does not match the records on lines ${checksumStart + 1}–${checksumEnd - 1} (CRC-32 ${computed}): the file was changed or damaged after it was written`, { line: checksumEnd, value: stated })];
 }
 
-/** Every account used by #IB, #UB, #RES, #PSALDO or #TRANS must be declared by #KONTO. */
+/**
+ * A transactions-only import file (type 4I: vouchers, and no #IB, #UB, #RES or #PSALDO, which
+ * SIE 4B §6 does not allow in one). Both 4I and 4E say `#SIETYP 4`; the content tells them apart.
+ */
+export function isImportFile(file: NonNullable<SieParsed['result']['value']>): boolean {
+  return (file.sieType ?? 4) === 4 && file.vouchers.length > 0 && file.openingBalances.length === 0 && file.closingBalances.length === 0 && file.results.length === 0 && (file.periodBalances ?? []).length === 0;
+}
+
+/** A BAS account number (four digits, classes 1–8): the chart an importer holds before any file. */
+const BAS_ACCOUNT = /^[1-8]\d{3}$/;
+
+/**
+ * Every account a balance or transaction uses must be declared by #KONTO. SIE 4B §6 makes
+ * #KONTO mandatory in type 1, 2, 3 and 4E files (an export carries its chart of accounts);
+ * only in a 4I import file is it optional, the accounts then "presumed to exist in the
+ * importing program" — for an importer whose chart is BAS, a BAS account number.
+ */
 export function checkSieAccounts(parsed: SieParsed): FormatIssue[] {
   const file = parsed.result.value;
   if (!file) return [];
   const declared = new Set(file.accounts.map((a) => a.number));
+  const importFile = isImportFile(file);
   const issues: FormatIssue[] = [];
   const check = (account: string, line: number | undefined, what: string) => {
-    if (declared.has(account) || issues.length >= MAX_LINES_LISTED) return;
-    issues.push(issue('SIE_UNKNOWN_ACCOUNT', `line ${line ?? 0}`, `${what} uses account "${account}", which no #KONTO declares`, { value: account, ...(line === undefined ? {} : { line }) }));
+    if (declared.has(account) || (importFile && BAS_ACCOUNT.test(account)) || issues.length >= MAX_LINES_LISTED) return;
+    const why = importFile
+      ? `which no #KONTO declares and which is no BAS account (a type 4I file may leave out #KONTO only for accounts the importer already has)`
+      : `which no #KONTO declares (SIE 4B §6: #KONTO is mandatory in an exported type 1–4 file; declare the account, or re-book its transactions, in the exporting program and export again)`;
+    issues.push(issue('SIE_UNKNOWN_ACCOUNT', `line ${line ?? 0}`, `${what} uses account "${account}", ${why}`, { value: account, ...(line === undefined ? {} : { line }) }));
   };
   file.openingBalances.forEach((b, i) => check(b.account, parsed.lines.openingBalances[i], '#IB'));
   file.closingBalances.forEach((b, i) => check(b.account, parsed.lines.closingBalances[i], '#UB'));

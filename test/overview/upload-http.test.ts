@@ -227,5 +227,7 @@ describe.skipIf(!HAS_SHARED)('the real SIE samples in ../shared/samples/sie', ()
     const expected = text(bytes).split(/\r?\n/).flatMap((l, i) => (/^\s*#TRANS\s+FEL\b/.test(l) ? [i + 1] : []));
     expect(expected).toContain(721);
     expect(problem.issues?.map((i) => [i.code, i.line])).toEqual(expected.map((line) => ['SIE_UNKNOWN_ACCOUNT', line]));
+    // SIE 4B §6: an exported type 4 file carries its chart; decision 0009.
+    expect(JSON.stringify(problem)).toContain('#KONTO is mandatory in an exported type 1–4 file');
   });
 });
