@@ -5,7 +5,7 @@
  * termination (403 COLLABORATION_ENDED — not 410, which tells a consumer to re-list) and every
  * customer write after a read-only one (403 COLLABORATION_READ_ONLY).
  */
-import type { ApiResponse } from '../invoicing/http/problem.ts';
+import { problem as invoicingProblem, type ApiResponse } from '../invoicing/http/problem.ts';
 import type { GuardRequest, Route } from '../invoicing/http/routes.ts';
 import type { InvoicingClock, InvoicingService } from '../invoicing/service.ts';
 import { activate, addUser, billing, buyLicences, changeRecipient, nextPeriodStart, permits, recipientOn, terminate, type CollaborationLifecycle, type LifecycleErrorCode, type LifecycleResult } from './lifecycle.ts';
@@ -55,14 +55,28 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
     if (caller.kind === 'bureau') return `bureau ${ctx.service.bureaus.find((b) => b.id === caller.bureauId)?.name ?? caller.bureauId}`;
     return `customer administrator, ${ctx.service.companies.find((c) => c.id === caller.companyId)?.name ?? caller.companyId}`;
   };
-  const transition = (run: (lc: CollaborationLifecycle | undefined, body: Record<string, unknown>, at: string, by: string, collaborationId: string) => LifecycleResult<CollaborationLifecycle>, status = 200): Route['handler'] => async (call) => {
+  /** After a transition is allowed and before it is stored: what else must change with it (an answer refuses the transition). */
+  type Effect = (call: Parameters<Route['handler']>[0], lc: CollaborationLifecycle, companyId: string) => Promise<ApiResponse | undefined>;
+  const transition = (run: (lc: CollaborationLifecycle | undefined, body: Record<string, unknown>, at: string, by: string, collaborationId: string) => LifecycleResult<CollaborationLifecycle>, status = 200, effect?: Effect): Route['handler'] => async (call) => {
     const c = collaboration(call);
     if (!c) return problem('COLLABORATION_NOT_FOUND', `no collaboration ${call.params['collaborationId'] ?? ''} for this key`);
     const at = clock.now();
     const result = run(store.get(c.id), await bodyOf(call), at, who(call), c.id);
     if (!result.ok) return problem(result.code, result.message);
+    const refused = await effect?.(call, result.value, c.companyId);
+    if (refused) return refused;
     await store.put(result.value);
     return json(status, view(result.value, at.slice(0, 10)));
+  };
+  /**
+   * The customer's next invoice number from the previous program becomes the invoicing
+   * program's numbering, so the first invoice after activation carries it. A number at or
+   * below one already used is refused (409 INVOICE_NUMBER_TAKEN) and nothing is activated.
+   */
+  const applyNextInvoiceNumber: Effect = async (call, lc, companyId) => {
+    if (lc.nextInvoiceNumber === undefined) return undefined;
+    const changed = await call.ctx.service.updateSettings(companyId, call.ctx.service.settings(companyId).version, { nextInvoiceNumber: lc.nextInvoiceNumber });
+    return changed.kind === 'error' ? invoicingProblem(changed.code === 'IDEMPOTENCY_KEY_REUSED' ? 'INVALID_REQUEST' : changed.code, changed.message, changed.details ?? {}) : undefined;
   };
   const need = (lc: CollaborationLifecycle | undefined): LifecycleResult<CollaborationLifecycle> => (lc ? { ok: true, value: lc } : { ok: false, code: 'INVALID_REQUEST', message: 'the collaboration is not activated yet: activate it first' });
   const show: Route['handler'] = async (call) => {
@@ -93,7 +107,7 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
         const licences = num(body['licences']);
         const next = num(body['nextInvoiceNumber']);
         return activate(lc, { collaborationId: id, recipient, period, ...(q !== undefined || y !== undefined ? { prices: { quarterlyOrePerUserMonth: q ?? 109_00, yearlyOrePerUserMonth: y ?? 99_00 } } : {}), ...(licences === undefined ? {} : { licences }), ...(next === undefined ? {} : { nextInvoiceNumber: next }) }, at, by);
-      }, 201),
+      }, 201, applyNextInvoiceNumber),
     },
     {
       method: 'POST', pattern: `${B}/recipient`, auth: 'bureau', handler: transition((lc, body, at, by) => {

@@ -90,4 +90,28 @@ describe('collaboration lifecycle over the invoicing API', () => {
     const again = await call(app.url, 'POST', `${B}/recipient`, { key: c.bureau, json: { recipient: 'bureau' } });
     expect([again.status, again.json['code']]).toEqual([403, 'COLLABORATION_ENDED']);
   });
+
+  it("the customer's next invoice number given at activation numbers the first invoice after it; one at or below a used number is refused and nothing is activated", async () => {
+    clock.set('2026-02-02T10:00:00');
+    const c = await collaboration('Flyttföretaget AB');
+    const B = `/v1/collaborations/${c.id}/lifecycle`;
+    const customer = await call(app.url, 'POST', '/v1/customers', { key: c.company, json: { name: 'Kund AB' } });
+    const invoice = () => call(app.url, 'POST', '/v1/invoices', { key: c.company, json: { customerId: customer.json['id'], lines: [{ description: 'Konsulttimme', quantity: 1, unitPriceOre: 100_000, vatRate: 25 }] } });
+    expect((await call(app.url, 'POST', `${B}/activation`, { key: c.bureau, json: { recipient: 'bureau', period: 'yearly', nextInvoiceNumber: 7301 } })).status).toBe(201);
+    expect((await call(app.url, 'GET', '/v1/settings', { key: c.company })).json['nextInvoiceNumber']).toBe(7301);
+    const first = await invoice();
+    expect([first.status, first.json['number']]).toEqual([201, 7301]);
+    expect((await invoice()).json['number']).toBe(7302);
+    // The bureau sees the numbering the customer's program now uses.
+    expect((await call(app.url, 'GET', `/v1/collaborations/${c.id}`, { key: c.bureau })).json['nextInvoiceNumber']).toBe(7303);
+
+    const later = await collaboration('Andra AB');
+    const L = `/v1/collaborations/${later.id}/lifecycle`;
+    const laterCustomer = await call(app.url, 'POST', '/v1/customers', { key: later.company, json: { name: 'Kund AB' } });
+    for (let i = 0; i < 3; i++) await call(app.url, 'POST', '/v1/invoices', { key: later.company, json: { customerId: laterCustomer.json['id'], lines: [{ description: 'Vara', quantity: 1, unitPriceOre: 5_000, vatRate: 25 }] } });
+    const taken = await call(app.url, 'POST', `${L}/activation`, { key: later.bureau, json: { recipient: 'customer', period: 'quarterly', nextInvoiceNumber: 2 } });
+    expect([taken.status, taken.json['code']]).toEqual([409, 'INVOICE_NUMBER_TAKEN']);
+    expect(String(taken.json['detail'])).toContain('invoice number 3 is already used');
+    expect((await call(app.url, 'GET', L, { key: later.bureau })).json['code']).toBe('NOT_ACTIVATED');
+  });
 });
