@@ -1,13 +1,7 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from './errors.ts';
+import { parsePort } from './port.ts';
 import { addServerFlags, envSwitch, SERVER_ENV, serverOptionsFrom, type ServerFlags } from './start-flags.ts';
-
-/** commander parser for a TCP port: `--port abc` is a one-line usage error, not a crash later. */
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
-  return port;
-}
 
 /** `--store` / SANDBANK_STORE: a PostgreSQL URL, or nothing (lowdb in --data, or --memory). */
 export function storeUrlFrom(value: string | undefined, memory: boolean): string | undefined {

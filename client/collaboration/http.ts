@@ -10,15 +10,41 @@ import type { GuardRequest, Route } from '../invoicing/http/routes.ts';
 import type { InvoicingClock, InvoicingService } from '../invoicing/service.ts';
 import { activate, addUser, billing, buyLicences, changeRecipient, nextPeriodStart, permits, recipientOn, terminate, type CollaborationLifecycle, type LifecycleErrorCode, type LifecycleResult } from './lifecycle.ts';
 import type { LifecycleStore } from './store.ts';
+import { z } from 'zod';
 
-const STATUS: Record<LifecycleErrorCode | 'COLLABORATION_NOT_FOUND' | 'NOT_ACTIVATED', number> = {
-  ALREADY_ACTIVE: 409, COLLABORATION_ENDED: 403, COLLABORATION_READ_ONLY: 403, LICENCE_LIMIT_REACHED: 409, USERNAME_TAKEN: 409, RECIPIENT_UNCHANGED: 409, INVALID_REQUEST: 400, COLLABORATION_NOT_FOUND: 404, NOT_ACTIVATED: 409,
+/** The lifecycle's problem codes beside the invoicing program's own, with status and title (its OpenAPI and docs page list them). */
+export const LIFECYCLE_PROBLEMS: Record<LifecycleErrorCode | 'COLLABORATION_NOT_FOUND' | 'NOT_ACTIVATED', { status: number; title: string }> = {
+  ALREADY_ACTIVE: { status: 409, title: 'The collaboration is already active' },
+  COLLABORATION_ENDED: { status: 403, title: 'The collaboration has ended: the bureau\'s feed and writes are closed' },
+  COLLABORATION_READ_ONLY: { status: 403, title: 'The collaboration ended with read-only access: nothing can be changed' },
+  LICENCE_LIMIT_REACHED: { status: 409, title: 'Every end-user licence is in use: buy another user first' },
+  USERNAME_TAKEN: { status: 409, title: 'There is already a user with that username' },
+  RECIPIENT_UNCHANGED: { status: 409, title: 'That recipient is already invoiced for the next period' },
+  INVALID_REQUEST: { status: 400, title: 'Invalid request' },
+  COLLABORATION_NOT_FOUND: { status: 404, title: 'Collaboration not found' },
+  NOT_ACTIVATED: { status: 409, title: 'The collaboration is not activated yet' },
 };
 
-function problem(code: keyof typeof STATUS, detail: string): ApiResponse {
-  const status = STATUS[code];
-  return { status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: `/docs#problem-${code}`, title: code.toLowerCase().replace(/_/g, ' '), status, detail, code }) };
+function problem(code: keyof typeof LIFECYCLE_PROBLEMS, detail: string): ApiResponse {
+  const { status, title } = LIFECYCLE_PROBLEMS[code];
+  return { status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: `/docs#problem-${code}`, title, status, detail, code }) };
 }
+
+/** The request bodies, for the OpenAPI document and the invoicing program's validation (the transitions check the rules). */
+const recipient = z.enum(['bureau', 'customer']).describe('who is invoiced for the service');
+export const LIFECYCLE_BODIES = {
+  activation: z.object({
+    recipient, period: z.enum(['quarterly', 'yearly']).describe('contract period: quarterly (109 SEK) or yearly (99 SEK) per end user and month by default'),
+    quarterlyOrePerUserMonth: z.number().int().min(0).optional().describe('price in öre per end user and month, quarterly contract'),
+    yearlyOrePerUserMonth: z.number().int().min(0).optional().describe('price in öre per end user and month, yearly contract'),
+    licences: z.number().int().min(1).optional().describe('end users covered from the start (default 1)'),
+    nextInvoiceNumber: z.number().int().min(1).optional().describe("the customer's next invoice number in its previous program: the first invoice after activation gets it"),
+  }),
+  recipient: z.object({ recipient }),
+  termination: z.object({ mode: z.enum(['standalone', 'read-only']).describe('standalone: sync stops, the customer keeps full use; read-only: the existing information can be read, nothing changed') }),
+  licences: z.object({ count: z.number().int().min(1).optional().describe('extra end users to buy (default 1)') }),
+  user: z.object({ username: z.string().min(1).max(100), name: z.string().max(200).optional(), kind: z.enum(['end-user', 'bureau-staff']).optional().describe('bureau staff are not counted against the licences') }),
+};
 
 const json = (status: number, value: unknown): ApiResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
 
@@ -96,9 +122,9 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
     return active.ok ? terminate(active.value, mode, at, by) : active;
   });
   return [
-    { method: 'GET', pattern: B, auth: 'bureau', handler: show },
+    { method: 'GET', pattern: B, auth: 'bureau', handler: show, summary: 'The lifecycle (bureau key): state, contract period and prices, who is invoiced now and from the next period, licences and users, the billing so far, the audit trail', problems: LIFECYCLE_PROBLEMS },
     {
-      method: 'POST', pattern: `${B}/activation`, auth: 'bureau', handler: transition((lc, body, at, by, id) => {
+      method: 'POST', pattern: `${B}/activation`, auth: 'bureau', summary: "Activate the collaboration: invoice recipient, contract period, prices, licences, the customer's next invoice number (applied to the invoicing program's numbering)", body: LIFECYCLE_BODIES.activation, problems: LIFECYCLE_PROBLEMS, handler: transition((lc, body, at, by, id) => {
         const recipient = str(body['recipient']);
         const period = str(body['period']);
         if ((recipient !== 'bureau' && recipient !== 'customer') || (period !== 'quarterly' && period !== 'yearly')) return { ok: false, code: 'INVALID_REQUEST', message: 'recipient is "bureau" or "customer"; period is "quarterly" or "yearly"' };
@@ -110,30 +136,30 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
       }, 201, applyNextInvoiceNumber),
     },
     {
-      method: 'POST', pattern: `${B}/recipient`, auth: 'bureau', handler: transition((lc, body, at, by) => {
+      method: 'POST', pattern: `${B}/recipient`, auth: 'bureau', summary: 'Change the invoice recipient: takes effect from the next contract period, never before', body: LIFECYCLE_BODIES.recipient, problems: LIFECYCLE_PROBLEMS, handler: transition((lc, body, at, by) => {
         const recipient = str(body['recipient']);
         if (recipient !== 'bureau' && recipient !== 'customer') return { ok: false, code: 'INVALID_REQUEST', message: 'recipient is "bureau" or "customer"' };
         const active = need(lc);
         return active.ok ? changeRecipient(active.value, recipient, at, by) : active;
       }),
     },
-    { method: 'POST', pattern: `${B}/termination`, auth: 'bureau', handler: terminateRoute },
-    { method: 'GET', pattern: `${K}/lifecycle`, auth: 'company', handler: show },
+    { method: 'POST', pattern: `${B}/termination`, auth: 'bureau', handler: terminateRoute, summary: "Terminate (bureau): the customer continues standalone (the bureau's feed then answers 403 COLLABORATION_ENDED) or keeps read-only access (every write 403 COLLABORATION_READ_ONLY)", body: LIFECYCLE_BODIES.termination, problems: LIFECYCLE_PROBLEMS },
+    { method: 'GET', pattern: `${K}/lifecycle`, auth: 'company', handler: show, summary: "The lifecycle (the customer's key), as the bureau sees it", problems: LIFECYCLE_PROBLEMS },
     {
-      method: 'POST', pattern: `${K}/licences`, auth: 'company', handler: transition((lc, body, at, by) => {
+      method: 'POST', pattern: `${K}/licences`, auth: 'company', summary: "The customer's administrator buys extra end users", body: LIFECYCLE_BODIES.licences, problems: LIFECYCLE_PROBLEMS, handler: transition((lc, body, at, by) => {
         const active = need(lc);
         return active.ok ? buyLicences(active.value, num(body['count']) ?? 1, at, by) : active;
       }),
     },
     {
-      method: 'POST', pattern: `${K}/users`, auth: 'company', handler: transition((lc, body, at, by) => {
+      method: 'POST', pattern: `${K}/users`, auth: 'company', summary: 'Add a user: an end user beyond the licences bought is refused 409 LICENCE_LIMIT_REACHED; bureau staff are not counted', body: LIFECYCLE_BODIES.user, problems: LIFECYCLE_PROBLEMS, handler: transition((lc, body, at, by) => {
         const username = str(body['username']);
         if (!username) return { ok: false, code: 'INVALID_REQUEST', message: 'give the user\'s "username"' };
         const active = need(lc);
         return active.ok ? addUser(active.value, { username, name: str(body['name']) ?? username, kind: body['kind'] === 'bureau-staff' ? 'bureau-staff' : 'end-user' }, at, by) : active;
       }, 201),
     },
-    { method: 'POST', pattern: `${K}/termination`, auth: 'company', handler: terminateRoute },
+    { method: 'POST', pattern: `${K}/termination`, auth: 'company', handler: terminateRoute, summary: "Terminate (the customer's administrator), standalone or read-only", body: LIFECYCLE_BODIES.termination, problems: LIFECYCLE_PROBLEMS },
   ];
 }
 

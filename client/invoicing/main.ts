@@ -63,13 +63,13 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
   const app = await startInvoicing({
     store: options.memory ? new MemoryInvoicingStore() : new LowdbInvoicingStore(dataDir),
     clock,
-    extraRoutes: lifecycleRoutes({ store: lifecycles, clock }),
+    // The contracts' provider states ride beside the lifecycle, never instead of it.
+    extraRoutes: [...lifecycleRoutes({ store: lifecycles, clock }), ...(options.contractStates ? (await import('../../contracts/bureau/states.ts')).invoicingProviderStateRoutes() : [])],
     guard: lifecycleGuard(lifecycles),
     newKey: () => randomBytes(16).toString('hex'),
     port: options.port,
     rateLimit: options.rateLimit,
     ...(options.retainChanges !== undefined ? { retainChanges: options.retainChanges } : {}),
-    ...(options.contractStates ? { extraRoutes: (await import('../../contracts/bureau/states.ts')).invoicingProviderStateRoutes() } : {}),
   });
   if (app.service.collaborations.length === 0) {
     await app.service.createCollaboration({ companyName: 'Kundföretaget AB', organisationNumber: '5566778899', bureauName: 'Redovisningsbyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, paymentsRegisteredBy: options.paymentsRegisteredBy ?? 'customer' });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
-import { parsePort } from '../../cli/start.ts';
+import { parsePort } from '../../cli/port.ts';
 
 interface Problem {
   code?: string;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../service.ts';
 import { PROBLEMS } from './problem.ts';
-import { bodySchema, routes } from './routes.ts';
+import { bodySchema, routes, type Route } from './routes.ts';
 
 const SUMMARIES: Record<string, string> = {
   'GET /v1/company': 'The company, its settings and collaborations',
@@ -23,11 +23,30 @@ const SUMMARIES: Record<string, string> = {
   'PUT /v1/collaborations/:collaborationId/documents/:id/status': 'The bureau registered the document as a voucher; If-Match with the document version',
   'POST /v1/collaborations/:collaborationId/notes': 'A note or notification from the bureau',
   'POST /setup/collaborations': 'Test helper: a company, a bureau and their collaboration, with both API keys',
+  'GET /v1/payments': 'Incoming payments registered on invoices, paged', 'GET /v1/payments/:id': 'One incoming payment',
+  'POST /v1/invoices/:id/payments': 'Register an incoming payment on an invoice (when the collaboration says the customer registers payments)',
+  'GET /v1/notes/:id': 'One note',
+  'POST /v1/collaborations/:collaborationId/payments': 'An incoming payment the bureau registered (from BgMax); its identity makes a retry register nothing new',
+  'GET /v1/collaborations/:collaborationId/documents/:id/content': 'The bytes of a scanned document (bureau key)',
 };
 
-export function openApiDocument(): Record<string, unknown> {
+/** The bureau's read-only copies: every register the feed carries, listed and one by one. */
+for (const entity of ['customers', 'articles', 'invoices', 'documents', 'notes', 'payments']) {
+  SUMMARIES[`GET /v1/collaborations/:collaborationId/${entity}`] ??= `The customer's ${entity}, paged (bureau key; read-only: the invoicing program is master)`;
+  SUMMARIES[`GET /v1/collaborations/:collaborationId/${entity}/:id`] ??= `One of the customer's ${entity} (bureau key)`;
+}
+
+/** Every problem code the API answers: the table's own and those of the mounted routes. */
+function problemsOf(extraRoutes: readonly Route[]): Record<string, { status: number; title: string }> {
+  const mounted: Record<string, { status: number; title: string }> = {};
+  for (const route of extraRoutes) Object.assign(mounted, route.problems);
+  return { ...mounted, ...PROBLEMS };
+}
+
+/** The document for the route table plus the routes mounted beside it (the collaboration lifecycle), so every served route is described. */
+export function openApiDocument(extraRoutes: readonly Route[] = []): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
+  for (const route of [...routes, ...extraRoutes]) {
     const path = route.pattern.replace(/:(\w+)/g, '{$1}');
     const params = [...route.pattern.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const key = `${route.method} ${route.pattern}`;
@@ -44,8 +63,8 @@ export function openApiDocument(): Record<string, unknown> {
       ...(route.method === 'PUT' ? [{ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'the version from the ETag, e.g. "3"' }] : []),
     ];
     (paths[path] ??= {})[route.method.toLowerCase()] = {
-      summary: SUMMARIES[key] ?? key,
-      tags: [route.pattern.startsWith('/setup') ? 'Test helpers' : route.auth === 'bureau' ? 'Bureau' : 'Invoicing'],
+      summary: route.summary ?? SUMMARIES[key] ?? key,
+      tags: [route.pattern.startsWith('/setup') || route.pattern.startsWith('/contract') ? 'Test helpers' : route.pattern.includes('lifecycle') || route.pattern.startsWith('/v1/company/collaborations') ? 'Collaboration lifecycle' : route.auth === 'bureau' ? 'Bureau' : 'Invoicing'],
       ...(route.auth === 'none' ? {} : { security: [{ bearer: [] }] }),
       parameters: [...params, ...query, ...headers],
       ...(schema ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(schema) } } } } : {}),
@@ -62,14 +81,14 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
-        Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string', enum: Object.keys(PROBLEMS) } } },
+        Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string', enum: Object.keys(problemsOf(extraRoutes)) } } },
       },
     },
   };
 }
 
-export function docsPage(): string {
-  const rows = Object.entries(PROBLEMS).map(([code, p]) => `<tr id="problem-${code}"><td><code>${code}</code></td><td>${p.status}</td><td>${p.title}</td></tr>`).join('');
-  const ops = routes.map((r) => `<li><code>${r.method} ${r.pattern}</code> — ${SUMMARIES[`${r.method} ${r.pattern}`] ?? ''}</li>`).join('');
+export function docsPage(extraRoutes: readonly Route[] = []): string {
+  const rows = Object.entries(problemsOf(extraRoutes)).map(([code, p]) => `<tr id="problem-${code}"><td><code>${code}</code></td><td>${p.status}</td><td>${p.title}</td></tr>`).join('');
+  const ops = [...routes, ...extraRoutes].map((r) => `<li><code>${r.method} ${r.pattern}</code> — ${r.summary ?? SUMMARIES[`${r.method} ${r.pattern}`] ?? ''}</li>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sandbank invoicing API</title></head><body><h1>sandbank invoicing API</h1><p>OpenAPI: <a href="/openapi.json">/openapi.json</a></p><ul>${ops}</ul><h2>Problem codes</h2><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table></body></html>`;
 }

@@ -53,6 +53,12 @@ export interface Route {
   pattern: string;
   auth: 'none' | 'company' | 'bureau' | 'any';
   handler(call: Call): Promise<ApiResponse>;
+  /** For routes mounted from outside (the collaboration lifecycle): the OpenAPI summary. */
+  summary?: string;
+  /** Its JSON body, validated like the table's own (BODY_SCHEMAS) and documented in the OpenAPI. */
+  body?: z.ZodType;
+  /** Problem codes it answers beyond PROBLEMS, with their status and title (the docs page lists them). */
+  problems?: Readonly<Record<string, { status: number; title: string }>>;
 }
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) });
@@ -211,7 +217,7 @@ const BODY_SCHEMAS: Record<string, z.ZodType> = {
 };
 
 export function bodySchema(route: Route): z.ZodType | undefined {
-  return BODY_SCHEMAS[`${route.method} ${route.pattern}`];
+  return route.body ?? BODY_SCHEMAS[`${route.method} ${route.pattern}`];
 }
 
 async function content(call: Call): Promise<ApiResponse> {

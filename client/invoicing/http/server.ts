@@ -79,11 +79,12 @@ function send(res: ServerResponse, response: ApiResponse): void {
 export async function startInvoicingServer(options: InvoicingServerOptions): Promise<RunningInvoicingServer> {
   const rateLimiter = new RateLimiter(options.rateLimit, options.nowMs ?? (() => performance.now()));
   const ctx = { service: options.service, rateLimiter, ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}), ...(options.guard ? { guard: options.guard } : {}) };
-  const openapi = JSON.stringify(openApiDocument());
+  const openapi = JSON.stringify(openApiDocument(options.extraRoutes ?? []));
+  const docs = docsPage(options.extraRoutes ?? []);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/openapi.json') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: openapi });
-    if (path === '/docs') return send(res, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() });
+    if (path === '/docs') return send(res, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docs });
     if (path === '/health') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' });
     handle(toApiRequest(req), ctx).then(
       (response) => send(res, response),
