@@ -47,7 +47,7 @@ describe('payment file timeline', () => {
     await engine.settle(core.id);
     await engine.signFile(core.id, fileId, { channel: 'internet-bank', signedBy: 'Anna Admin', role: 'administrator' });
     await engine.advanceClock(core.id, { to: '2026-03-12T11:00' });
-    const c = engine.snapshot(core.id)?.payments.find((p) => p.endToEndId === 'C');
+    const c = (await engine.snapshot(core.id))?.payments.find((p) => p.endToEndId === 'C');
     await engine.requestCancellation(core.id, [c?.id ?? ''], 'internet-bank');
     await engine.advanceClock(core.id, { to: '2026-03-19T12:00' });
     const t = await timeline(engine, core, fileId);

@@ -20,7 +20,7 @@ import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
-import { deleteSandboxDocuments, flush, loadSandboxes, reportBody, saveCore, uploadOf } from './persistence.ts';
+import { deleteSandboxDocuments, flush, loadContents, loadSandboxes, reportBody, saveCore, unloadContents, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
 import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
@@ -37,29 +37,109 @@ export { sniffMessageId } from './submission.ts';
 export interface EngineOptions extends EngineDeps {
   /** Today's date-time for sandboxes created without a start date (the real clock lives in main.ts). */
   defaultStart: () => LocalDateTime;
+  /** Sandboxes kept in memory whole; idle ones beyond are evicted (default DEFAULT_MAX_LOADED_SANDBOXES or SANDBANK_MAX_LOADED_SANDBOXES). */
+  maxLoadedSandboxes?: number;
+}
+
+/** How many sandboxes keep their files, payments and reports in memory before idle ones are evicted. */
+export const DEFAULT_MAX_LOADED_SANDBOXES = 32;
+
+function configuredMaxLoaded(): number {
+  // SANDBANK_MAX_LOADED_SANDBOXES=1 runs a suite with an eviction after nearly every call.
+  const value = Number(process.env['SANDBANK_MAX_LOADED_SANDBOXES']);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_LOADED_SANDBOXES;
 }
 
 export class Engine {
   private readonly sandboxes = new Map<string, SandboxState>();
   private readonly byApiKey = new Map<string, string>();
+  /** `<bank>/<userId>` → sandbox id ('' when two sandboxes hold the id): the internet bank's log-in finds its user without a scan. */
+  private readonly byUser = new Map<string, string>();
+  /** Sandboxes with their contents in memory, least recently used first. */
+  private readonly recent = new Set<string>();
+  /** Calls under way per sandbox: a sandbox in use is never evicted. */
+  private readonly busy = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly maxLoaded: number;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.maxLoaded = options.maxLoadedSandboxes ?? configuredMaxLoaded();
+  }
 
   profile(bank: BankId): BankProfile {
     return BANKS[bank];
   }
 
-  /** Loads every sandbox from the store (start-up); files still RECEIVED are validated again. */
+  /**
+   * Start-up: every sandbox's core and events. Its files, payments, reports and bookings are
+   * read on first use (files still RECEIVED are then validated again), so start-up and memory
+   * do not grow with the payments stored.
+   */
   async load(): Promise<void> {
-    for (const state of await loadSandboxes(this.options.store)) {
-      this.sandboxes.set(state.core.id, state);
-      this.byApiKey.set(state.core.apiKey, state.core.id);
+    for (const state of await loadSandboxes(this.options.store)) this.register(state);
+  }
+
+  private register(state: SandboxState): void {
+    this.sandboxes.set(state.core.id, state);
+    this.byApiKey.set(state.core.apiKey, state.core.id);
+    this.indexUsers(state.core);
+    if (state.loaded) this.recent.add(state.core.id);
+  }
+
+  /** An id held by two sandboxes of a bank (data from before ids were unique) is marked '' and logs into neither. */
+  private indexUsers(core: SandboxCore): void {
+    for (const user of core.users) {
+      const key = `${core.bank}/${user.id}`;
+      const holder = this.byUser.get(key);
+      this.byUser.set(key, holder === undefined || holder === core.id ? core.id : '');
     }
+  }
+
+  /** Internet-bank user ids in use on this server (a new sandbox's users get others). */
+  private takenUserIds(): Set<string> {
+    return new Set([...this.byUser.keys()].map((key) => key.slice(key.indexOf('/') + 1)));
   }
 
   private state(id: string): EngineResult<SandboxState> {
     const state = this.sandboxes.get(id);
     return state ? ok(state) : fail('SANDBOX_NOT_FOUND', `no sandbox ${id}`);
+  }
+
+  /** Runs `fn` with the sandbox's contents in memory (read from the store if evicted), then evicts idle sandboxes beyond the limit. */
+  private async withLoaded<T>(sandboxId: string, fn: (state: SandboxState) => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
+    const found = this.state(sandboxId);
+    if (!found.ok) return found;
+    const state = found.value;
+    this.busy.set(sandboxId, (this.busy.get(sandboxId) ?? 0) + 1);
+    try {
+      if (!state.loaded) {
+        let loading = this.loading.get(sandboxId);
+        if (!loading) {
+          loading = loadContents(this.options.store, state).finally(() => this.loading.delete(sandboxId));
+          this.loading.set(sandboxId, loading);
+        }
+        await loading;
+      }
+      this.recent.delete(sandboxId);
+      this.recent.add(sandboxId);
+      return await fn(state);
+    } finally {
+      const left = (this.busy.get(sandboxId) ?? 1) - 1;
+      if (left === 0) this.busy.delete(sandboxId);
+      else this.busy.set(sandboxId, left);
+      this.evictIdle();
+    }
+  }
+
+  /** Least recently used first; a sandbox in use, with queued work or unwritten report bodies stays. */
+  private evictIdle(): void {
+    for (const id of this.recent) {
+      if (this.recent.size <= this.maxLoaded) return;
+      const state = this.sandboxes.get(id);
+      if (state && (this.busy.has(id) || state.queue.length > 0 || state.pendingBodies.size > 0)) continue;
+      if (state) unloadContents(state);
+      this.recent.delete(id);
+    }
   }
 
   /** Runs `fn` alone for this sandbox (calls are queued, not interleaved). */
@@ -71,24 +151,26 @@ export class Engine {
 
   /** Settles queued work, then runs `fn` alone for this sandbox: the shape of every mutating call. */
   private async mutate<T>(sandboxId: string, fn: (state: SandboxState) => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    return this.locked(state, () => fn(state));
+    return this.withLoaded(sandboxId, async (state) => {
+      await this.settleLoaded(state);
+      return this.locked(state, () => fn(state));
+    });
   }
 
   /** Settles queued work, then reads: the shape of every read. */
   private async read<T>(sandboxId: string, fn: (state: SandboxState) => EngineResult<T> | Promise<EngineResult<T>>): Promise<EngineResult<T>> {
-    await this.settle(sandboxId);
-    const found = this.state(sandboxId);
-    return found.ok ? fn(found.value) : found;
+    return this.withLoaded(sandboxId, async (state) => {
+      await this.settleLoaded(state);
+      return fn(state);
+    });
   }
 
   /** Processes queued work (validation, cancellations) for a sandbox; reads call this first. */
   async settle(sandboxId: string): Promise<void> {
-    const state = this.sandboxes.get(sandboxId);
-    if (!state) return;
+    await this.withLoaded(sandboxId, async (state) => ok(await this.settleLoaded(state)));
+  }
+
+  private async settleLoaded(state: SandboxState): Promise<void> {
     // Nothing queued: still wait for a write in flight, so a status read never reports what
     // is not yet on disk (acknowledged means durable across a kill -9).
     if (state.queue.length === 0) {
@@ -116,12 +198,11 @@ export class Engine {
       if (holder !== undefined && holder !== input.replaces) return fail('API_KEY_IN_USE', 'that API key belongs to another sandbox');
       if (holder !== undefined) await this.deleteSandbox(holder);
     }
-    const takenUserIds = new Set([...this.sandboxes.values()].flatMap((s) => s.core.users.map((u) => u.id)));
-    const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart, takenUserIds);
+    const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart, this.takenUserIds());
     const state = emptyState(core, addDays(dateOf(core.now), -1));
-    this.sandboxes.set(core.id, state);
-    this.byApiKey.set(core.apiKey, core.id);
+    this.register(state);
     await saveCore(this.options.store, state);
+    this.evictIdle();
     return ok(core);
   }
 
@@ -134,6 +215,12 @@ export class Engine {
     return this.sandboxes.get(id)?.core;
   }
 
+  /** The sandbox of the bank with this internet-bank user; none when two sandboxes hold the id. */
+  sandboxForUser(bank: BankId, userId: string): SandboxCore | undefined {
+    const id = this.byUser.get(`${bank}/${userId}`);
+    return id === undefined || id === '' ? undefined : this.sandboxes.get(id)?.core;
+  }
+
   sandboxIds(): string[] {
     return [...this.sandboxes.keys()];
   }
@@ -144,6 +231,9 @@ export class Engine {
     return this.locked(state, async () => {
       this.sandboxes.delete(id);
       this.byApiKey.delete(state.core.apiKey);
+      this.recent.delete(id);
+      this.byUser.clear();
+      for (const other of this.sandboxes.values()) this.indexUsers(other.core);
       await deleteSandboxDocuments(this.options.store, id);
       return ok(undefined);
     });
@@ -159,11 +249,11 @@ export class Engine {
    * webhook secret; its files, payments, reports and entries keep their ids.
    */
   async importSandbox(snapshot: SandboxSnapshot, options: { webhook?: boolean } = {}): Promise<EngineResult<SandboxCore>> {
-    const identity = newIdentity(this.options.random, snapshot, new Set([...this.sandboxes.values()].flatMap((s) => s.core.users.map((u) => u.id))));
+    const identity = newIdentity(this.options.random, snapshot, this.takenUserIds());
     if (this.sandboxes.has(identity.id)) return fail('INVALID_REQUEST', 'sandbox id collision; try again');
     const state = await installSnapshot(this.options.store, options.webhook === false ? { ...snapshot, core: { ...snapshot.core, webhook: null } } : snapshot, identity);
-    this.sandboxes.set(state.core.id, state);
-    this.byApiKey.set(state.core.apiKey, state.core.id);
+    this.register(state);
+    this.evictIdle();
     // Deliveries still pending carry on from this server.
     if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(state.core.id);
     return ok(state.core);
@@ -177,11 +267,10 @@ export class Engine {
     return this.sandboxes.get(sandboxId)?.core.counters.event ?? -1;
   }
 
-  /** Every account's booked balance, for the invariant checker. */
-  snapshot(sandboxId: string): { core: SandboxCore; payments: Payment[]; entries: Entry[]; files: PaymentFile[] } | undefined {
-    const state = this.sandboxes.get(sandboxId);
-    if (!state) return undefined;
-    return { core: state.core, payments: [...state.payments.values()], entries: [...state.days.values()].flatMap((d) => d.entries), files: [...state.files.values()] };
+  /** Every account's booked balance, payment and entry, for the invariant checker (as they are: queued work is not settled). */
+  async snapshot(sandboxId: string): Promise<{ core: SandboxCore; payments: Payment[]; entries: Entry[]; files: PaymentFile[] } | undefined> {
+    const read = await this.withLoaded(sandboxId, async (state) => ok({ core: state.core, payments: [...state.payments.values()], entries: [...state.days.values()].flatMap((d) => d.entries), files: [...state.files.values()] }));
+    return read.ok ? read.value : undefined;
   }
 
   // ── payment files and signing ────────────────────────────────────────────────────────────
@@ -191,14 +280,13 @@ export class Engine {
    * acknowledgement (see `settle`), as a bank's intake does.
    */
   async submitFile(sandboxId: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: { idempotencyKey?: string } = {}): Promise<EngineResult<SubmitResult>> {
-    const found = this.state(sandboxId);
-    if (!found.ok) return found;
-    const state = found.value;
-    // The body is read (stored, hashed, parsed) as it arrives, outside the lock: one slow
-    // upload does not hold up the sandbox; only recording it is serialised.
-    const upload = await receiveUpload(this.options, state, body);
-    if (!upload.ok) return upload;
-    return this.locked(state, () => submitFile(this.options, state, upload.value, options));
+    return this.withLoaded(sandboxId, async (state) => {
+      // The body is read (stored, hashed, parsed) as it arrives, outside the lock: one slow
+      // upload does not hold up the sandbox; only recording it is serialised.
+      const upload = await receiveUpload(this.options, state, body);
+      if (!upload.ok) return upload;
+      return this.locked(state, () => submitFile(this.options, state, upload.value, options));
+    });
   }
 
   async getFile(sandboxId: string, fileId: string): Promise<EngineResult<PaymentFile>> {

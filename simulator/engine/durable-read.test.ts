@@ -13,9 +13,17 @@ import type { DocumentWrite } from './store-port.ts';
 class GatedStore extends MemoryStore {
   gated = false;
   private waiting: (() => void)[] = [];
+  private onHeld: (() => void) | undefined;
+  /** Resolves once a group with a file document is held at the gate. */
+  readonly caught = new Promise<void>((resolve) => (this.onHeld = resolve));
 
   override async putMany(writes: readonly DocumentWrite[]): Promise<void> {
-    if (this.gated && writes.some((w) => w.collection.endsWith('/files'))) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.gated && writes.some((w) => w.collection.endsWith('/files'))) {
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        this.onHeld?.();
+      });
+    }
     await super.putMany(writes);
   }
 
@@ -43,7 +51,7 @@ describe('a status read waits for the write of what it reports', () => {
 
     store.gated = true;
     const validating = engine.settle(core.id);
-    for (let i = 0; i < 20 && store.held === 0; i++) await tick();
+    await store.caught;
     expect(store.held).toBe(1);
     // The validation is done in memory, its file document not yet written: a read must wait.
     let answered: string | undefined;

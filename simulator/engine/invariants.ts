@@ -8,8 +8,8 @@ import type { PaymentStatus } from './model.ts';
 const RANK: Record<string, number> = { RECEIVED: 0, AWAITING_SIGNATURE: 1, SCHEDULED: 2, REJECTED: 3, EXECUTED: 3, CANCELLED: 3 };
 const TERMINAL = new Set<PaymentStatus>(['REJECTED', 'EXECUTED', 'CANCELLED']);
 
-export function checkInvariants(engine: Engine, sandboxId: string): string[] {
-  const snap = engine.snapshot(sandboxId);
+export async function checkInvariants(engine: Engine, sandboxId: string): Promise<string[]> {
+  const snap = await engine.snapshot(sandboxId);
   if (!snap) return [`sandbox ${sandboxId} not found`];
   const problems: string[] = [];
   const { core, payments, entries, files } = snap;

@@ -75,7 +75,7 @@ async function run(bank: BankId, row: Row) {
   if (!created.ok) throw new Error(created.message);
   const sandbox = created.value;
   let fileId = '';
-  const check = () => expect(checkInvariants(engine, sandbox.id)).toEqual([]);
+  const check = async () => expect(await checkInvariants(engine, sandbox.id)).toEqual([]);
   for (const step of row.steps) {
     if ('submit' in step) {
       const r = await engine.submitFile(sandbox.id, Buffer.from(pain001For(sandbox, step.submit)));
@@ -101,7 +101,7 @@ async function run(bank: BankId, row: Row) {
       if (step.file) expect(file.value.status).toBe(step.file);
       if (step.reasons) expect(file.value.payments.map((p) => p.reasons[0]?.code)).toEqual(step.reasons);
     }
-    check();
+    await check();
   }
   return { engine, sandbox };
 }
@@ -166,6 +166,6 @@ describe('Bankgirot LB payment dated on a non-bank day (profile: roll or reject)
       const signed = await engine.getFile(created.value.id, upload.value.fileId);
       expect(signed.ok && signed.value.payments[0]?.executionDate).toBe('2026-03-16');
     }
-    expect(checkInvariants(engine, created.value.id)).toEqual([]);
+    expect(await checkInvariants(engine, created.value.id)).toEqual([]);
   });
 });

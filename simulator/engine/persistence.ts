@@ -4,7 +4,10 @@
  * Writing what an operation changed, loading every sandbox at start-up, and recovery after
  * a crash between two writes.
  */
-import type { BankEvent, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { compactRecords, expandRecords, isCompactRecords } from './compact-records.ts';
+import type { BankEvent, Payment, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
 import { addDays } from './calendar.ts';
 import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
 import type { BlobWriter, DocumentWrite, StorePort } from './store-port.ts';
@@ -15,6 +18,9 @@ interface EventBatch {
   deliveries: Record<string, WebhookDelivery>;
 }
 
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
 const sandboxCollection = 'sandboxes';
 const col = (id: string, kind: 'files' | 'raw' | 'reports' | 'days' | 'events') => `sandboxes/${id}/${kind}`;
 
@@ -23,8 +29,15 @@ export function coreDocument(state: SandboxState): DocumentWrite {
   return { collection: sandboxCollection, id: state.core.id, value: { ...state.core, lastStatementDate: state.lastStatementDate } };
 }
 
+/** A file's document holds its payments in the compact form (compact-records.ts); in memory they are plain objects. */
 export function fileDocument(state: SandboxState, file: PaymentFile): DocumentWrite {
-  return { collection: col(state.core.id, 'files'), id: file.id, value: file };
+  const payments = file.payments.length > 1 ? compactRecords(file.payments as unknown as Record<string, unknown>[]) : undefined;
+  return { collection: col(state.core.id, 'files'), id: file.id, value: payments ? { ...file, payments } : file };
+}
+
+function fileFromDocument(doc: unknown): PaymentFile {
+  const file = doc as Omit<PaymentFile, 'payments'> & { payments: unknown };
+  return { ...file, payments: isCompactRecords(file.payments) ? expandRecords<Payment>(file.payments) : (file.payments as Payment[]) };
 }
 
 /**
@@ -74,10 +87,22 @@ export async function saveCore(store: StorePort, state: SandboxState): Promise<v
   await store.putMany([coreDocument(state)]);
 }
 
+/**
+ * A report's body is written once, as a gzip blob beside its metadata document (reports are
+ * XML that compresses about tenfold), committed before the group with the metadata; releasing
+ * a held report rewrites only the metadata.
+ */
+async function saveReportBody(store: StorePort, sandboxId: string, reportId: string, body: string): Promise<void> {
+  await saveBlob(store, col(sandboxId, 'reports'), reportId, await gzipAsync(Buffer.from(body, 'utf8'), { level: 1 }));
+}
+
 export async function reportBody(store: StorePort, state: SandboxState, reportId: string): Promise<string> {
   const pending = state.pendingBodies.get(reportId);
   if (pending !== undefined) return pending;
-  const doc = (await store.get(col(state.core.id, 'reports'), reportId)) as { body: string } | undefined;
+  const blob = await store.getBlob(col(state.core.id, 'reports'), reportId);
+  if (blob) return (await gunzipAsync(blob)).toString('utf8');
+  // Data directories (and imports) from before bodies were blobs keep the body in the metadata document.
+  const doc = (await store.get(col(state.core.id, 'reports'), reportId)) as { body?: string } | undefined;
   return doc?.body ?? '';
 }
 
@@ -120,7 +145,15 @@ export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty,
       if (file) writes.push(fileDocument(state, file));
     } else if (kind === 'report') {
       const meta = state.reports.find((r) => r.id === id);
-      if (meta) writes.push({ collection: col(core.id, 'reports'), id, value: { meta, body: await reportBody(store, state, id) } });
+      const body = state.pendingBodies.get(id);
+      if (meta && body !== undefined) {
+        // The body first (decision 0011): the group never makes a report visible without it.
+        await saveReportBody(store, core.id, id, body);
+        writes.push({ collection: col(core.id, 'reports'), id, value: { meta } });
+      } else if (meta) {
+        const existing = (await store.get(col(core.id, 'reports'), id)) as { body?: string } | undefined;
+        writes.push({ collection: col(core.id, 'reports'), id, value: existing?.body === undefined ? { meta } : { meta, body: existing.body } });
+      }
       written.push(id);
     } else if (kind === 'day') {
       const day = state.days.get(id);
@@ -149,14 +182,20 @@ export interface StateParts {
   pendingUploads: { fileId: string; bytes: Uint8Array }[];
 }
 
-/** The in-memory state (indexes, event order, queued validations) from its parts. */
-export function loadedState(core: SandboxCore, lastStatementDate: string, parts: StateParts): SandboxState {
-  const state = emptyState(core, lastStatementDate);
+/** A sandbox's contents (files with their payments, reports, bookings, queued validations) into its state. */
+function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): void {
   for (const file of parts.files) indexFile(state, file);
   state.reports.push(...parts.reports);
   state.reports.sort((a, b) => a.sequence - b.sequence);
   for (const [date, day] of parts.days) state.days.set(date, day);
-  for (const batch of parts.batches) {
+  for (const upload of parts.pendingUploads) {
+    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
+  }
+  state.loaded = true;
+}
+
+function fillEvents(state: SandboxState, batches: StateParts['batches']): void {
+  for (const batch of batches) {
     state.batches.set(batch.id, batch.events.map((e) => e.id));
     for (const event of batch.events) {
       state.events.push(event);
@@ -167,43 +206,77 @@ export function loadedState(core: SandboxCore, lastStatementDate: string, parts:
     }
   }
   state.events.sort((a, b) => a.sequence - b.sequence);
-  for (const upload of parts.pendingUploads) {
-    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
-  }
+}
+
+/** The in-memory state (indexes, event order, queued validations) from its parts. */
+export function loadedState(core: SandboxCore, lastStatementDate: string, parts: StateParts): SandboxState {
+  const state = emptyState(core, lastStatementDate);
+  fillEvents(state, parts.batches);
+  fillContents(state, parts);
   return state;
 }
 
-/** Loads every sandbox from the store (start-up); files still RECEIVED are queued for validation again. */
+/**
+ * Start-up reads only what every sandbox needs at once: its core and its events with their
+ * webhook deliveries (the dispatcher and the event feeds work from those; API-key and
+ * internet-bank lookups are indexes over the cores). Files, payments, reports and bookings
+ * are read when the sandbox is first used (`loadContents`), so start-up does not grow with
+ * the payments stored.
+ */
 export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
   const states: SandboxState[] = [];
   for (const { value } of await store.list(sandboxCollection)) {
     const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
-    const files = (await store.list(col(core.id, 'files'))).map((d) => d.value as PaymentFile);
-    const pendingUploads: StateParts['pendingUploads'] = [];
-    for (const file of files) {
-      if (file.status !== 'RECEIVED') continue;
-      const bytes = await loadRaw(store, core.id, file.id);
-      if (bytes) pendingUploads.push({ fileId: file.id, bytes });
-    }
-    const state = loadedState(core, lastStatementDate ?? addDays(dateOf(core.now), -1), {
-      files,
-      reports: (await store.list(col(core.id, 'reports'))).map((d) => (d.value as { meta: ReportMeta }).meta),
-      days: (await store.list(col(core.id, 'days'))).map((d) => [d.id, d.value as DayBook] as const),
-      batches: (await store.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })),
-      pendingUploads,
-    });
-    const before = JSON.stringify(coreDocument(state).value);
-    const repairedFiles = recover(state);
-    // What recovery repaired is written back at once: the next start finds it done, not redone.
-    const repairs = [...repairedFiles].flatMap((fileId) => {
-      const file = state.files.get(fileId);
-      return file ? [fileDocument(state, file)] : [];
-    });
-    if (JSON.stringify(coreDocument(state).value) !== before) repairs.push(coreDocument(state));
-    if (repairs.length > 0) await store.putMany(repairs);
+    const state = emptyState(core, lastStatementDate ?? addDays(dateOf(core.now), -1));
+    state.loaded = false;
+    fillEvents(state, (await store.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })));
+    // The event counter is recovered here, since events are emitted before contents are read.
+    core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
     states.push(state);
   }
   return states;
+}
+
+/**
+ * A sandbox's files, reports and bookings, on first use after start-up or after eviction;
+ * files still RECEIVED are queued for validation again. Recovery (0003) runs here, and what it
+ * repaired is written back at once: the next load finds it done, not redone.
+ */
+export async function loadContents(store: StorePort, state: SandboxState): Promise<void> {
+  const id = state.core.id;
+  const files = (await store.list(col(id, 'files'))).map((d) => fileFromDocument(d.value));
+  const pendingUploads: StateParts['pendingUploads'] = [];
+  for (const file of files) {
+    if (file.status !== 'RECEIVED') continue;
+    const bytes = await loadRaw(store, id, file.id);
+    if (bytes) pendingUploads.push({ fileId: file.id, bytes });
+  }
+  fillContents(state, {
+    files,
+    reports: (await store.list(col(id, 'reports'))).map((d) => (d.value as { meta: ReportMeta }).meta),
+    days: (await store.list(col(id, 'days'))).map((d) => [d.id, d.value as DayBook] as const),
+    pendingUploads,
+  });
+  const before = JSON.stringify(coreDocument(state).value);
+  const repairedFiles = recover(state);
+  const repairs = [...repairedFiles].flatMap((fileId) => {
+    const file = state.files.get(fileId);
+    return file ? [fileDocument(state, file)] : [];
+  });
+  if (JSON.stringify(coreDocument(state).value) !== before) repairs.push(coreDocument(state));
+  if (repairs.length > 0) await store.putMany(repairs);
+}
+
+/** Drops a loaded sandbox's files, payments, reports and bookings from memory (all are in the store); the core and events stay. */
+export function unloadContents(state: SandboxState): void {
+  state.files.clear();
+  state.payments.clear();
+  state.byIdempotencyKey.clear();
+  state.byMessageId.clear();
+  state.bySha.clear();
+  state.reports.length = 0;
+  state.days.clear();
+  state.loaded = false;
 }
 
 /** An upload's bytes (base64, as an export carries them), for an export of a file still awaiting validation. */

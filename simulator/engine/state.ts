@@ -69,13 +69,18 @@ export interface SandboxState {
   lastStatementDate: string;
   /** Report bodies written in the current operation, until flushed to the store. */
   pendingBodies: Map<string, string>;
+  /**
+   * False while only the core and the events are in memory (after start-up, or evicted when
+   * idle): files, payments, reports and bookings are then read from the store on first use.
+   */
+  loaded: boolean;
 }
 
 export function emptyState(core: SandboxCore, lastStatementDate: string): SandboxState {
   return {
     core, files: new Map(), byIdempotencyKey: new Map(), byMessageId: new Map(), bySha: new Map(), payments: new Map(), reports: [], days: new Map(),
     events: [], eventsById: new Map(), eventBatch: new Map(), batches: new Map(), deliveries: new Map(), queue: [], lock: Promise.resolve(), lastStatementDate,
-    pendingBodies: new Map(),
+    pendingBodies: new Map(), loaded: true,
   };
 }
 

@@ -71,16 +71,10 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   };
   /** The one user with this id; an id held in two sandboxes (data from before ids were unique) logs into neither. */
   const findUser = (bank: string, userId: string): { core: SandboxCore; user: InternetBankUser } | undefined => {
-    let found: { core: SandboxCore; user: InternetBankUser } | undefined;
-    for (const id of engine.sandboxIds()) {
-      const core = engine.sandbox(id);
-      if (core?.bank !== bank) continue;
-      const user = core.users.find((u) => u.id === userId);
-      if (!user) continue;
-      if (found) return undefined;
-      found = { core, user };
-    }
-    return found;
+    // An index the engine keeps over the cores, not a scan of every sandbox.
+    const core = isBankId(bank) ? engine.sandboxForUser(bank, userId) : undefined;
+    const user = core?.users.find((u) => u.id === userId);
+    return core && user ? { core, user } : undefined;
   };
   const contextFor = (req: Request, bank: string, session: Session, message?: PageContext['message']): PageContext => {
     const core = engine.sandbox(session.sandboxId);

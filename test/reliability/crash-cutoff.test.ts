@@ -80,7 +80,7 @@ async function problemsOf(engine: Engine): Promise<string[]> {
     if (got.ok) reports.push({ type: meta.type, body: got.value.body });
   }
   return [
-    ...checkInvariants(engine, id),
+    ...(await checkInvariants(engine, id)),
     ...completenessProblems({ payments: payments.value.map((p) => ({ paymentId: p.id, endToEndId: p.endToEndId, status: p.status })), reports, events: engine.events(id) }),
   ];
 }
@@ -88,7 +88,7 @@ async function problemsOf(engine: Engine): Promise<string[]> {
 async function fingerprint(engine: Engine): Promise<string> {
   const id = sandboxOf(engine);
   const reports = await engine.listReports(id, { limit: 100_000 });
-  return JSON.stringify({ snapshot: engine.snapshot(id), reports: reports.ok ? reports.value : [], events: engine.events(id) });
+  return JSON.stringify({ snapshot: await engine.snapshot(id), reports: reports.ok ? reports.value : [], events: engine.events(id) });
 }
 
 describe('crash during cut-off processing (lowdb store dying at the Nth write)', () => {
@@ -165,13 +165,13 @@ describe('crash during cut-off processing (lowdb store dying at the Nth write)',
       { collection: 'sandboxes', id: core.id, value: { ...coreDoc, accounts: coreDoc.accounts.map((a) => ({ ...a, bookedOre: a.openingBalanceOre })) } },
     ]);
     const repaired = await make();
-    expect(checkInvariants(repaired, core.id)).toEqual([]);
+    expect(await checkInvariants(repaired, core.id)).toEqual([]);
     const stored = (await store.get(`sandboxes/${core.id}/files`, up.value.fileId)) as PaymentFile;
     expect(stored.payments.map((p) => p.status)).toEqual(['EXECUTED']);
     const storedCore = (await store.get('sandboxes', core.id)) as SandboxCore;
     expect(storedCore.accounts[0]?.bookedOre).toBe((storedCore.accounts[0]?.openingBalanceOre ?? 0) - 500_00);
     const again = await make();
-    const history = again.snapshot(core.id)?.payments[0]?.history ?? [];
+    const history = (await again.snapshot(core.id))?.payments[0]?.history ?? [];
     expect(history.filter((h) => /recovered/.test(h.reason ?? ''))).toHaveLength(1);
   });
 });
