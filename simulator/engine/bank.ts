@@ -225,6 +225,11 @@ export class Engine {
     return [...this.sandboxes.keys()];
   }
 
+  /** Sandboxes whose files, payments, reports and bookings are in memory now (least recently used first). */
+  loadedSandboxIds(): string[] {
+    return [...this.recent];
+  }
+
   async deleteSandbox(id: string): Promise<EngineResult<void>> {
     const state = this.sandboxes.get(id);
     if (!state) return fail('SANDBOX_NOT_FOUND', `no sandbox ${id}`);

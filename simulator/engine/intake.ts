@@ -209,7 +209,13 @@ export function createIntake(profile: BankProfile): IntakeReader {
     close() {
       if (!pain && !lb) decide();
       if (refused) return refused;
-      return pain ? fromPain001(pain.close(), profile) : fromLb(Buffer.concat(lb ?? []), profile);
+      // Read once: the parser (with the whole document model) is let go as soon as the
+      // payments are out of it, so it is not held while they are validated and reported.
+      const parser = pain;
+      const pieces = lb ?? [];
+      pain = undefined;
+      lb = undefined;
+      return parser ? fromPain001(parser.close(), profile) : fromLb(Buffer.concat(pieces), profile);
     },
   };
 }

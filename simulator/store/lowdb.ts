@@ -2,9 +2,13 @@
  * lowdb adapter: one JSON file per document under the data directory
  * (`<dir>/<collection>/<id>.json`). lowdb's file adapters write through steno (temp file +
  * rename), so a document is either the old or the new version after a crash, never half.
- * A group of documents (`putMany`) is first written whole to a journal file in
- * `<dir>/.journal/`, then document by document, then the journal is removed; a journal found
- * when the store is opened is applied again, so a group is stored entirely or not at all.
+ * A group of documents (`putMany`) is written as new files in its own journal directory
+ * `<dir>/.journal/g_<n>/` (one per document, each written once), then the group's index
+ * (`index.json`, which document goes where) is written, which makes the group durable; then
+ * each file is renamed over its document and the directory removed. Opening the store
+ * finishes every group whose index is there (the renames not yet done) and drops those
+ * without one (never acknowledged, no document touched), so a group is stored entirely or
+ * not at all, and each document's bytes are written once, not twice.
  * Blobs (raw uploads, report bodies) are plain files `<collection>/<id>.bin`, written as the
  * bytes arrive into `<dir>/.uploads/` and renamed into place by `commit`, so a crash mid-upload
  * leaves no blob under the id (and opening the store clears what such a crash left there).
@@ -32,11 +36,27 @@ function checkName(name: string): string {
   return name;
 }
 
+/** Earlier versions journaled the documents themselves (`<dir>/.journal/g_<n>.json`). */
 interface Journal {
   writes?: DocumentWrite[];
 }
 
+/** A group's index: its documents' files in the group's directory, and where each goes. */
+interface GroupIndex {
+  renames?: { file: string; collection: string; id: string }[];
+}
+
+const INDEX = 'index.json';
+
 const JOURNAL = '.journal';
+
+async function readIndex(path: string): Promise<GroupIndex | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as GroupIndex;
+  } catch {
+    return undefined;
+  }
+}
 /** Blobs being written (not yet committed under an id). */
 const UPLOADS = '.uploads';
 
@@ -65,13 +85,26 @@ export class LowdbStore implements StorePort {
     } catch {
       return;
     }
-    // steno's temp files start with a dot: a journal that was never renamed into place is
-    // a group that was never acknowledged, and none of its documents were touched.
-    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
-      const journal = new Low<Journal>(this.journalFile(name), {});
-      await journal.read();
-      await this.writeAll(journal.data.writes ?? []);
-      await rm(join(this.dir, JOURNAL, name), { force: true });
+    for (const name of names.sort()) {
+      const at = join(this.dir, JOURNAL, name);
+      if (/^g_\d+\.json$/.test(name)) {
+        // A journal of an earlier version: the group's documents themselves.
+        const journal = new Low<Journal>(this.journalFile(name), {});
+        await journal.read();
+        await this.writeAll(journal.data.writes ?? []);
+      } else if (/^g_\d+$/.test(name)) {
+        const index = await readIndex(join(at, INDEX));
+        // No index: the group was never complete, so never acknowledged, and no document was touched.
+        for (const { file, collection, id } of index?.renames ?? []) {
+          await mkdir(this.path(collection), { recursive: true });
+          await rename(join(at, file), this.path(collection, id)).catch((error: NodeJS.ErrnoException) => {
+            // Renamed before the crash.
+            if (error.code !== 'ENOENT') throw error;
+          });
+        }
+      }
+      // What is left (steno's temp files start with a dot: a journal never renamed into place).
+      await rm(at, { recursive: true, force: true });
     }
   }
 
@@ -86,7 +119,7 @@ export class LowdbStore implements StorePort {
 
   /** lowdb's JSONFile pretty-prints; documents holding 10,000 payments are written compact. */
   private adapter(collection: string, id: string): DataFile<Envelope> {
-    return new DataFile<Envelope>(this.path(collection, id), { parse: (text) => JSON.parse(text) as Envelope, stringify: (data) => JSON.stringify(data) });
+    return this.fileAt(this.path(collection, id));
   }
 
   async putMany(writes: readonly DocumentWrite[]): Promise<void> {
@@ -94,13 +127,27 @@ export class LowdbStore implements StorePort {
     for (const w of writes) this.path(w.collection, w.id);
     // One document is atomic on its own (steno): no journal needed.
     if (writes.length <= 1) return this.writeAll(writes);
-    await mkdir(join(this.dir, JOURNAL), { recursive: true });
-    const name = `g_${String(++this.journalSequence).padStart(12, '0')}.json`;
-    const journal = new Low<Journal>(this.journalFile(name), {});
-    journal.data = { writes: [...writes] };
-    await journal.write();
-    await this.writeAll(writes);
-    await rm(join(this.dir, JOURNAL, name), { force: true });
+    const last = new Map<string, DocumentWrite>();
+    for (const w of writes) last.set(this.path(w.collection, w.id), w);
+    const group = join(this.dir, JOURNAL, `g_${String(++this.journalSequence).padStart(12, '0')}`);
+    await mkdir(group, { recursive: true });
+    try {
+      const renames = [...last.values()].map((w, i) => ({ file: `${i}.json`, collection: w.collection, id: w.id }));
+      await Promise.all([...last.values()].map((w, i) => new Low<Envelope>(this.fileAt(join(group, `${i}.json`)), { value: w.value }).write()));
+      const index = new Low<GroupIndex>(new DataFile<GroupIndex>(join(group, INDEX), { parse: (text) => JSON.parse(text) as GroupIndex, stringify: (data) => JSON.stringify(data) }), { renames });
+      await index.write();
+    } catch (error) {
+      // Not durable yet: nothing of the group was stored.
+      await rm(group, { recursive: true, force: true });
+      throw error;
+    }
+    for (const { collection } of last.values()) await mkdir(this.path(collection), { recursive: true });
+    await Promise.all([...last.values()].map((w, i) => rename(join(group, `${i}.json`), this.path(w.collection, w.id))));
+    await rm(group, { recursive: true, force: true });
+  }
+
+  private fileAt(path: string): DataFile<Envelope> {
+    return new DataFile<Envelope>(path, { parse: (text) => JSON.parse(text) as Envelope, stringify: (data) => JSON.stringify(data) });
   }
 
   /** The documents of a group are distinct files, so they are written side by side (the last write of a document wins). */
