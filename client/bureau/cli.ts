@@ -72,13 +72,30 @@ export function registerBureau(program: Command): void {
     }));
 
   bureau.command('sync').description('pull every page of the change feed and book what is new').option('--page-size <n>', 'entries per page (at most 500)', '500')
+    .option('--progress', 'a progress line per page on stderr even when it is no terminal (a counter on a terminal by default)')
     .action(run(async (g, o) => {
       const p = await open(g);
       const tty = process.stderr.isTTY && !g.json;
-      const result = await p.sync({ pageSize: Number(str(o, 'pageSize')), ...(g.json ? {} : { onProgress: (x) => process.stderr.write(`${tty ? '\r' : ''}syncing ${x.done}/${x.total} changes${tty ? '' : '\n'}`) }) });
+      // A counter on a terminal; in a pipe or a log only when asked, where the result line is what belongs.
+      const lines = o['progress'] === true && !tty;
+      const result = await p.sync({ pageSize: Number(str(o, 'pageSize')), ...(tty || lines ? { onProgress: (x) => process.stderr.write(`${tty ? '\r' : ''}syncing ${x.done}/${x.total} changes${tty ? '' : '\n'}`) } : {}) });
       if (tty) process.stderr.write('\n');
       await p.close();
       return { json: result, text: `${result.applied} change(s) applied, ${result.vouchers} invoice(s) booked, ${result.skipped} already had${result.relisted ? ', re-listed after an expired cursor' : ''}; cursor ${result.cursor}` };
+    }));
+
+  bureau.command('status').description('what this bureau store follows, how far it has synced, and whether the collaboration still lets it sync (asks no server)')
+    .action(run(async (g) => {
+      const p = await open(g);
+      const ended = p.ended;
+      const json = { collaborationId: p.collaborationId, company: p.company, cursor: p.cursor, pending: p.pending, sync: ended ? 'stopped' : 'active', ...(ended ? { ended } : {}) };
+      const text = table([
+        ['collaboration', `${p.collaborationId ?? ''}  ${p.company?.name ?? ''} (org ${p.company?.organisationNumber ?? ''})`],
+        ['synced to', `cursor ${p.cursor}`],
+        ['to deliver', `${p.pending} change(s)`],
+        ['sync', ended ? `stopped for good: the invoicing program answered ${ended.code} (${ended.detail.replace(/[.:]\s*$/, '')}); the bureau's copy stays readable here` : 'active (run `sandbank bureau sync`)'],
+      ]);
+      return { json, text };
     }));
 
   bureau.command('customers').description("the customer register (read-only copy)")

@@ -55,10 +55,22 @@ export type BureauRecord =
   | { t: 'reminders'; reminders: Reminder[]; outbox: OutboxItem[] }
   | { t: 'note'; outbox: OutboxItem[] }
   | { t: 'outbox-done'; ids: string[] }
-  | { t: 'read'; noteIds: string[] };
+  | { t: 'read'; noteIds: string[] }
+  /** The invoicing program closed the collaboration to the bureau (403): nothing more is asked of it. */
+  | { t: 'ended'; code: CollaborationClosedCode; detail: string };
+
+/** The invoicing program's answers that end a bureau's access for good (a retry cannot change them). */
+export type CollaborationClosedCode = 'COLLABORATION_ENDED' | 'COLLABORATION_READ_ONLY';
+const CLOSED_CODES: ReadonlySet<string> = new Set<CollaborationClosedCode>(['COLLABORATION_ENDED', 'COLLABORATION_READ_ONLY']);
+
+/** A push that fails stays queued for the next sync, unless the collaboration closed: that the caller must hear. */
+function keepQueuedUnlessClosed(error: unknown): number {
+  if (error instanceof BureauError && error.code === 'COLLABORATION_ENDED') throw error;
+  return 0;
+}
 
 export class BureauError extends Error {
-  constructor(readonly code: 'MASTER_DATA_IN_INVOICING_PROGRAM' | 'NOT_INITIALISED' | 'ALREADY_INITIALISED' | 'DOCUMENT_NOT_FOUND' | 'DOCUMENT_ALREADY_REGISTERED' | 'INVALID' | 'NOTE_NOT_FOUND' | 'PAYMENTS_REGISTERED_BY_CUSTOMER' | 'BGMAX_REFUSED' | 'UNMATCHED_NOT_FOUND', message: string) {
+  constructor(readonly code: 'MASTER_DATA_IN_INVOICING_PROGRAM' | 'NOT_INITIALISED' | 'ALREADY_INITIALISED' | 'DOCUMENT_NOT_FOUND' | 'DOCUMENT_ALREADY_REGISTERED' | 'INVALID' | 'NOTE_NOT_FOUND' | 'PAYMENTS_REGISTERED_BY_CUSTOMER' | 'BGMAX_REFUSED' | 'UNMATCHED_NOT_FOUND' | 'COLLABORATION_ENDED', message: string) {
     super(message);
   }
 }
@@ -123,6 +135,7 @@ export class BureauProgram {
   private outboxCounter = 0;
   cursor = '0';
   private init: Extract<BureauRecord, { t: 'init' }> | undefined;
+  private closed: Extract<BureauRecord, { t: 'ended' }> | undefined;
   private conn: InvoicingConnection | undefined;
   private lock: Promise<unknown> = Promise.resolve();
 
@@ -150,6 +163,39 @@ export class BureauProgram {
 
   get collaborationId(): string | undefined {
     return this.init?.connection.collaborationId;
+  }
+
+  /** Set once the invoicing program answered that the collaboration ended: sync has stopped for good. */
+  get ended(): { code: CollaborationClosedCode; detail: string } | undefined {
+    return this.closed ? { code: this.closed.code, detail: this.closed.detail } : undefined;
+  }
+
+  /** Changes queued for the invoicing program, not yet delivered. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  /** The one message for every operation that needs the invoicing program after the collaboration ended. */
+  private stopped(): BureauError {
+    const detail = this.closed?.detail.replace(/[.:]\s*$/, '') ?? 'the collaboration ended';
+    const queued = this.outbox.size === 0 ? '' : `; ${this.outbox.size} change(s) for it stay undelivered`;
+    return new BureauError('COLLABORATION_ENDED', `collaboration ${this.collaborationId ?? ''} with ${this.company?.name ?? 'the customer'} is closed to the bureau (${this.closed?.code ?? 'COLLABORATION_ENDED'}: ${detail}): sync has stopped for good, nothing is retried${queued}; what the bureau already has (ledger, invoices, VAT report) is still here`);
+  }
+
+  /** A connection for an operation that talks to the invoicing program: refused at once once it closed the collaboration. */
+  private live(): InvoicingConnection {
+    if (this.closed) throw this.stopped();
+    return this.connection();
+  }
+
+  /** Records a 403 COLLABORATION_ENDED / COLLABORATION_READ_ONLY once and turns it into the stop; any other error is returned as it is. */
+  private async closedBy(error: unknown): Promise<unknown> {
+    if (!(error instanceof InvoicingApiError) || error.status !== 403 || !CLOSED_CODES.has(error.code)) return error;
+    if (!this.closed) {
+      const detail = typeof error.problem['detail'] === 'string' ? error.problem['detail'] : error.message;
+      await this.write({ t: 'ended', code: error.code === 'COLLABORATION_READ_ONLY' ? 'COLLABORATION_READ_ONLY' : 'COLLABORATION_ENDED', detail });
+    }
+    return this.stopped();
   }
 
   async close(): Promise<void> {
@@ -214,6 +260,9 @@ export class BureauProgram {
         return;
       case 'read':
         for (const id of record.noteIds) this.readNotes.add(id);
+        return;
+      case 'ended':
+        this.closed = record;
         return;
     }
   }
@@ -306,7 +355,17 @@ export class BureauProgram {
    */
   sync(options: { pageSize?: number; onProgress?: (p: SyncProgress) => void; stopAfterPages?: number } = {}): Promise<SyncResult> {
     return this.serial(async () => {
-      const conn = this.connection();
+      const conn = this.live();
+      try {
+        return await this.pull(conn, options);
+      } catch (error) {
+        throw await this.closedBy(error);
+      }
+    });
+  }
+
+  private async pull(conn: InvoicingConnection, options: { pageSize?: number; onProgress?: (p: SyncProgress) => void; stopAfterPages?: number }): Promise<SyncResult> {
+    {
       const result: SyncResult = { pages: 0, applied: 0, skipped: 0, vouchers: 0, relisted: false, pushed: 0, cursor: this.cursor };
       result.pushed += await this.flushOutbox();
       const start = Number(this.cursor);
@@ -340,7 +399,7 @@ export class BureauProgram {
       result.pushed += await this.flushOutbox();
       result.cursor = this.cursor;
       return result;
-    });
+    }
   }
 
   /** Everything the invoicing program holds, page by page (after a 410). */
@@ -358,7 +417,7 @@ export class BureauProgram {
 
   /** Pushes queued notes and document statuses; what fails stays queued for the next run. */
   private async flushOutbox(): Promise<number> {
-    const conn = this.connection();
+    const conn = this.live();
     const done: string[] = [];
     for (const item of [...this.outbox.values()]) {
       try {
@@ -367,6 +426,12 @@ export class BureauProgram {
         else await this.pushDocumentStatus(conn, item);
         done.push(item.id);
       } catch (error) {
+        // A closed collaboration is no refusal of this one item: it stays queued, and everything stops.
+        const closed = await this.closedBy(error);
+        if (closed !== error) {
+          if (done.length > 0) await this.write({ t: 'outbox-done', ids: done });
+          throw closed;
+        }
         if (error instanceof InvoicingApiError && error.status < 500 && error.status !== 429 && error.code !== 'VERSION_MISMATCH') {
           // A refusal that no retry can fix is dropped, not retried for ever; it is still in the log.
           done.push(item.id);
@@ -450,8 +515,10 @@ export class BureauProgram {
    */
   readBgMax(bytes: Uint8Array | string, options: { push?: boolean } = {}): Promise<{ booked: SettledPayment[]; unmatched: Unmatched[]; alreadyRead: number; pushed: number }> {
     return this.serial(async () => {
-      const conn = this.connection();
-      const collaboration = await conn.collaboration();
+      const conn = this.live();
+      const collaboration = await conn.collaboration().catch(async (error: unknown) => {
+        throw await this.closedBy(error);
+      });
       if (collaboration.paymentsRegisteredBy !== 'bureau') {
         throw new BureauError('PAYMENTS_REGISTERED_BY_CUSTOMER', 'in this collaboration the customer registers incoming payments (in the invoicing program): the setting "who registers incoming payments" would have to say the bureau');
       }
@@ -472,7 +539,7 @@ export class BureauProgram {
       const outbox: OutboxItem[] = fresh.map((a, i) => ({ id: this.nextOutboxId(i), kind: 'payment', payment: { identity: a.identity, invoiceId: a.invoiceId, amountOre: a.amountOre, date: a.date, reference: a.reference } }));
       if (vouchers.length > 0) await this.write({ t: 'bgmax', vouchers, settled, unmatched: freshUnmatched, outbox });
       // `push: false` books now and leaves the pushes queued for the next sync.
-      const pushed = options.push === false ? 0 : await this.flushOutbox().catch(() => 0);
+      const pushed = options.push === false ? 0 : await this.flushOutbox().catch(keepQueuedUnlessClosed);
       return { booked: settled, unmatched: freshUnmatched, alreadyRead, pushed };
     });
   }
@@ -480,6 +547,7 @@ export class BureauProgram {
   /** A person assigns an unmatched payment to an invoice; it is booked there and pushed. */
   assign(identity: string, invoiceId: string): Promise<SettledPayment> {
     return this.serial(async () => {
+      if (this.closed) throw this.stopped();
       const u = this.unmatchedPayments.get(identity);
       if (!u) throw new BureauError('UNMATCHED_NOT_FOUND', `no unmatched payment ${identity}`);
       if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is a deduction (code ${u.deductionCode ?? '?'}): settle it with a credit invoice in the invoicing program`);
@@ -489,7 +557,7 @@ export class BureauProgram {
       const p: SettledPayment = { identity, invoiceId, customerId: invoice.customerId, amountOre: u.amountOre, appliedOre, unappliedOre: u.amountOre - appliedOre, date: u.date, registeredBy: 'bureau' };
       const voucher: Voucher = { ...paymentVoucher(p, PAYMENT_ACCOUNTS.unidentified), number: this.journal.peekNumber(PAYMENT_SERIES), source: `payment-assigned:${identity}` };
       await this.write({ t: 'assign', identity, voucher, settled: p, outbox: [{ id: this.nextOutboxId(), kind: 'payment', payment: { identity, invoiceId, amountOre: u.amountOre, date: u.date, reference: u.reference } }] });
-      await this.flushOutbox().catch(() => 0);
+      await this.flushOutbox().catch(keepQueuedUnlessClosed);
       return p;
     });
   }
@@ -501,11 +569,13 @@ export class BureauProgram {
   /** Sends the reminders due today; each also becomes a notification to the customer. */
   dunning(today: string): Promise<{ reminders: Reminder[]; pushed: number }> {
     return this.serial(async () => {
+      // Each of these is delivered to the invoicing program, which no longer takes anything from the bureau.
+      if (this.closed) throw this.stopped();
       const due = remindersDue(this.invoices.values(), this.credited, this.reminders, today, (i) => this.openOre(i), this.options.dunning ?? DEFAULT_DUNNING);
       if (due.length === 0) return { reminders: [], pushed: 0 };
       const outbox: OutboxItem[] = due.map((r, i) => ({ id: this.nextOutboxId(i), kind: 'note', note: { text: `invoice ${r.invoiceNumber} reminded (reminder ${r.level}, ${formatOreSwedish(r.amountOre)} kr overdue since ${r.dueDate})`, kind: 'notification', subject: { entity: 'invoice', id: r.invoiceId } } }));
       await this.write({ t: 'reminders', reminders: due, outbox });
-      return { reminders: due, pushed: await this.flushOutbox().catch(() => 0) };
+      return { reminders: due, pushed: await this.flushOutbox().catch(keepQueuedUnlessClosed) };
     });
   }
 
@@ -515,13 +585,19 @@ export class BureauProgram {
     return this.documentVouchers.get(documentId);
   }
 
-  documentContent(documentId: string): Promise<{ contentType: string; bytes: Buffer }> {
-    return this.connection().documentContent(documentId);
+  async documentContent(documentId: string): Promise<{ contentType: string; bytes: Buffer }> {
+    try {
+      return await this.live().documentContent(documentId);
+    } catch (error) {
+      throw await this.closedBy(error);
+    }
   }
 
   /** Registers a scanned document as a voucher and tells the customer's side. */
   registerDocument(documentId: string, registration: DocumentRegistration): Promise<{ voucher: Voucher; reference: string; pushed: boolean }> {
     return this.serial(async () => {
+      // Each of these is delivered to the invoicing program, which no longer takes anything from the bureau.
+      if (this.closed) throw this.stopped();
       const document = this.documents.get(documentId);
       if (!document) throw new BureauError('DOCUMENT_NOT_FOUND', `no document ${documentId} here yet: run sync first`);
       const already = this.documentVouchers.get(documentId);
@@ -534,7 +610,7 @@ export class BureauProgram {
         { id: this.nextOutboxId(1), kind: 'note', note: { text: `document ${document.fileName} registered as voucher ${reference}`, kind: 'notification', subject: { entity: 'document', id: documentId } } },
       ];
       await this.write({ t: 'document-voucher', documentId, voucher, outbox });
-      const pushed = await this.flushOutbox().catch(() => 0);
+      const pushed = await this.flushOutbox().catch(keepQueuedUnlessClosed);
       return { voucher, reference, pushed: pushed === outbox.length || this.outbox.size === 0 };
     });
   }
@@ -562,9 +638,11 @@ export class BureauProgram {
 
   addNote(text: string): Promise<{ pushed: boolean }> {
     return this.serial(async () => {
+      // Each of these is delivered to the invoicing program, which no longer takes anything from the bureau.
+      if (this.closed) throw this.stopped();
       if (text.trim() === '') throw new BureauError('INVALID', 'a note needs text');
       await this.write({ t: 'note', outbox: [{ id: this.nextOutboxId(), kind: 'note', note: { text, kind: 'note' } }] });
-      await this.flushOutbox().catch(() => 0);
+      await this.flushOutbox().catch(keepQueuedUnlessClosed);
       return { pushed: this.outbox.size === 0 };
     });
   }

@@ -117,7 +117,7 @@ describe('kill -9', () => {
     const init = spawn(process.execPath, [BIN, 'bureau', '--data', data, '--url', service.url, 'init', '--key', keys.bureauApiKey, '--collaboration', keys.collaborationId]);
     await new Promise((resolve) => init.once('exit', resolve));
 
-    const sync = spawn(process.execPath, [BIN, 'bureau', '--data', data, 'sync', '--page-size', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const sync = spawn(process.execPath, [BIN, 'bureau', '--data', data, 'sync', '--page-size', '5', '--progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve) => {
       let err = '';
       sync.stderr.on('data', (c: Buffer) => {
