@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONSUMER, CONTRACT_BANKS } from './fixtures.ts';
 import { CliError, unreachable } from '../cli/errors.ts';
+import { rerunWithoutColour } from '../cli/plain-child.ts';
 import { PACT_DIR } from './pact-files.ts';
 
 /** Pact's verifier is loaded only here; a user who installed sandbank for msw never needs it. */
@@ -93,6 +94,11 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
     if (!created.ok) throw new CliError(created.message, 2);
     token = created.apiKey;
     ownSandbox = true;
+    // Without the provider states every interaction fails its setup (405): say so once instead.
+    if (!(await servesProviderStates(stateChangeUrl, token))) {
+      await fetch(`${base}/sandboxes/${encodeURIComponent(created.sandboxId)}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      throw new CliError(`${base} serves no provider states at ${stateChangeUrl}: start it with \`sandbank start --provider-states\` (or SANDBANK_PROVIDER_STATES=1), or give the bank's own with --state-change-url`, 2);
+    }
   }
   let text: string;
   let ok = true;
@@ -122,13 +128,24 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   return ok && report.errors.length === 0 ? 0 : 1;
 }
 
-async function createContractSandbox(base: string, bank: string, operatorKey: string | undefined): Promise<{ ok: true; apiKey: string } | { ok: false; message: string }> {
+/** An empty state change is a 400 from a provider-state endpoint, and a 404/405 where there is none. */
+async function servesProviderStates(stateChangeUrl: string, token: string): Promise<boolean> {
+  try {
+    const res = await fetch(stateChangeUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    await res.arrayBuffer();
+    return res.status !== 404 && res.status !== 405;
+  } catch {
+    return true;
+  }
+}
+
+async function createContractSandbox(base: string, bank: string, operatorKey: string | undefined): Promise<{ ok: true; apiKey: string; sandboxId: string } | { ok: false; message: string }> {
   const failed = (why: string) => ({ ok: false as const, message: `could not create a contract sandbox at ${base}/sandboxes (${why}): pass --operator-key for a sandbank server that requires one, or --token for a bank that is not sandbank` });
   try {
     const res = await fetch(`${base}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json', ...(operatorKey ? { authorization: `Bearer ${operatorKey}` } : {}) }, body: JSON.stringify({ bank }) });
     if (res.status !== 201) return failed(`HTTP ${res.status}`);
-    const body = (await res.json()) as { apiKey?: unknown };
-    return typeof body.apiKey === 'string' ? { ok: true, apiKey: body.apiKey } : failed('no apiKey in the answer');
+    const body = (await res.json()) as { apiKey?: unknown; sandboxId?: unknown };
+    return typeof body.apiKey === 'string' ? { ok: true, apiKey: body.apiKey, sandboxId: typeof body.sandboxId === 'string' ? body.sandboxId : '' } : failed('no apiKey in the answer');
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
   }
@@ -189,6 +206,12 @@ export function registerContracts(program: Command): void {
     .option('--provider-version <version>', 'provider version for published results')
     .option('--provider-branch <branch>')
     .action(async (options: VerifyCliOptions & { provider?: string }) => {
+      // Pact colours its report whatever the output is: in a pipe the run goes through a stripping child.
+      const plain = await rerunWithoutColour();
+      if (plain !== undefined) {
+        process.exitCode = plain;
+        return;
+      }
       process.exitCode = options.provider === 'invoicing' ? await (await import('./bureau/verify-cli.ts')).runVerifyInvoicing(options) : await runVerify(options);
     });
   contracts.command('publish').description('publish the pacts to a Pact Broker (PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN)')

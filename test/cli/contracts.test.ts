@@ -4,13 +4,15 @@
  * to a (fake) Pact Broker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../formats/random.ts';
+import { startSimulator } from '../../simulator/app.ts';
 import { sandbankAsync } from '../support/cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/sandbank.mjs', import.meta.url));
@@ -50,7 +52,39 @@ describe('sandbank contracts verify (the real CLI, Pact verifier)', () => {
     const report = readFileSync(junit, 'utf8');
     expect(report).toMatch(/<testsuite name="sandbank-\w+" tests="(1[7-9]|[2-9]\d)" failures="0">/);
     expect(report).toContain('an upload of a pain.001 payment file');
+    // Pact colours its report; in a pipe none of it reaches the output.
+    expect(run.stdout + run.stderr).not.toContain('\u001b[');
   }, 90_000);
+
+  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal the report keeps its colours, and NO_COLOR or FORCE_COLOR=0 takes them away', async () => {
+    // script(1) gives the command a pseudo-terminal, as a person's shell would.
+    const onTerminal = (env: Record<string, string>) => new Promise<string>((resolve) => {
+      const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} ${BIN} contracts verify --provider-base-url ${providerUrl}`, '/dev/null'], { env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+      child.once('close', () => resolve(out));
+    });
+    const [coloured, noColor, forceOff] = await Promise.all([onTerminal({}), onTerminal({ NO_COLOR: '1' }), onTerminal({ FORCE_COLOR: '0' })]);
+    expect(coloured).toMatch(/✔ all \d+ interactions verified/);
+    expect(coloured).toContain('\u001b[');
+    for (const plain of [noColor, forceOff]) {
+      expect(plain).toMatch(/✔ all \d+ interactions verified/);
+      expect(plain).not.toContain('\u001b[');
+    }
+  }, 90_000);
+
+  it('a sandbank server without --provider-states: one line saying how to start it, exit 2, its sandbox removed', async () => {
+    const plain = await startSimulator({ random: createRandom(12), operatorKey: 'op_contracts_plain' });
+    try {
+      const run = await sandbankAsync(['contracts', 'verify', '--provider-base-url', plain.url, '--operator-key', 'op_contracts_plain']);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: http:\/\/127\.0\.0\.1:\d+ serves no provider states at .*: start it with `sandbank start --provider-states`/)]);
+      const left = await fetch(`${plain.url}/sandboxes`, { headers: { authorization: 'Bearer op_contracts_plain' } });
+      expect(((await left.json()) as { sandboxes: unknown[] }).sandboxes).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
 
   it('fails against a deliberately broken provider, naming the interaction', async () => {
     // A provider that renamed a field: "status" of a payment file becomes "state".
