@@ -203,7 +203,10 @@ export function registerClient(program: Command): void {
       const company = await open(g);
       const admin = String(o['user'] ?? company.snapshot.users.find((u) => u.role === 'administrator')?.id ?? '');
       if (o['sign'] && !o['code']) throw new ClientError('INVALID', '--sign needs --code (the 6-digit code from your authenticator app)');
+      // A line per step on a terminal (a large file takes a while to upload); nothing in a pipe.
+      const onStep = process.stderr.isTTY && !g.json ? (step: string) => process.stderr.write(`${step}…\n`) : undefined;
       const result = await company.send({
+        ...(onStep ? { onStep } : {}),
         ...(o['invoices'] ? { invoiceIds: String(o['invoices']).split(',').map((s) => s.trim()) } : {}),
         ...(o['sign'] ? { sign: { userId: admin, code: String(o['code']) } } : {}),
       });

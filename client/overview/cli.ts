@@ -32,6 +32,8 @@ export async function uploadSie(file: string, options: { url: string; token: str
   }
   const base = options.url.replace(/\/+$/, '');
   const target = options.company ? `${base}/api/v1/companies/${encodeURIComponent(options.company)}/sie` : `${base}/api/v1/sie`;
+  // A line on a terminal while a large file goes up and is checked; nothing in a pipe.
+  if (process.stderr.isTTY) process.stderr.write(`uploading ${file} (${Math.ceil(bytes.length / 1024)} KiB) to ${base} and waiting for its checks…\n`);
   let response: Response;
   try {
     response = await fetch(target, { method: 'POST', headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/octet-stream' }, body: bytes });

@@ -315,7 +315,7 @@ export class AccountingCompany {
    * payment information block per payment date. With `sign`, an administrator's TOTP code is
    * verified first, and the file is signed in-app once the bank has received it.
    */
-  async send(options: { invoiceIds?: string[]; sign?: { userId: string; code: string } } = {}): Promise<{ fileId: string; invoices: string[]; signed: boolean }> {
+  async send(options: { invoiceIds?: string[]; sign?: { userId: string; code: string }; onStep?: (step: string) => void } = {}): Promise<{ fileId: string; invoices: string[]; signed: boolean }> {
     if (options.sign) {
       const user = this.user(options.sign.userId);
       const outcome = await verifyForSigning(user, options.sign.code, this.nowMs());
@@ -354,7 +354,10 @@ export class AccountingCompany {
     };
     // Persist the intent before the upload: a crash after it is answered by the same key.
     await this.save();
-    const upload = await this.bank.uploadPaymentFile(writePain001(withComputedTotals(doc)), messageId);
+    const xml = writePain001(withComputedTotals(doc));
+    options.onStep?.(`uploading payment file ${messageId}: ${chosen.length} payment(s), ${Math.ceil(Buffer.byteLength(xml) / 1024)} KiB`);
+    const upload = await this.bank.uploadPaymentFile(xml, messageId);
+    options.onStep?.(`received by the bank as ${upload.fileId}`);
     for (const invoice of chosen) {
       const stored = this.invoice(invoice.id);
       stored.bank = { fileId: upload.fileId, messageId, endToEndId: endToEnd.get(invoice.id) ?? '', signed: false };
@@ -368,10 +371,12 @@ export class AccountingCompany {
       const user = this.user(options.sign.userId);
       const file = await this.bank.paymentFile(upload.fileId);
       if (file.status === 'AWAITING_SIGNATURE' || file.status === 'PARTIALLY_ACCEPTED') {
+        options.onStep?.(`signing ${upload.fileId} as ${user.name}`);
         await this.bank.signPaymentFile(upload.fileId, user.name);
         signed = true;
       }
     }
+    options.onStep?.("reading the bank's status reports");
     await this.sync();
     return { fileId: upload.fileId, invoices: chosen.map((c) => c.id), signed };
   }
