@@ -133,6 +133,19 @@ export function registerBureau(program: Command): void {
       return { json: r, text: `VAT report ${r.from} – ${r.to}\n${table(rows.map(([box, name, value]) => [box, name, kr(value)]))}` };
     }));
 
+  bureau.command('export-sie').description("SIE 4 export of the customer's books kept here (CP437, with #KSUMMA), for the accounting overview: sandbank overview upload FILE").requiredOption('--year <yyyy>').requiredOption('--out <file>')
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      const year = str(o, 'year') ?? '';
+      if (!/^\d{4}$/.test(year)) throw new CliError(`--year ${year} is not a year like 2026`);
+      const company = p.company ?? { name: '', organisationNumber: '' };
+      const { encodeSie } = await import('../../formats/sie/sie4.ts');
+      const text = p.journal.toSie(company, { start: `${year}-01-01`, end: `${year}-12-31` }, stockholmDateTime(Date.now()).slice(0, 10));
+      writeFileSync(str(o, 'out') ?? '', encodeSie(text));
+      const vouchers = p.journal.vouchers.filter((v) => v.date.startsWith(year)).length;
+      return { json: { file: str(o, 'out'), year: Number(year), vouchers }, text: `${str(o, 'out')}: SIE 4 of ${company.name} for ${year}, ${vouchers} voucher(s); upload it with \`sandbank overview upload ${str(o, 'out')} --url … --token …\`` };
+    }));
+
   bureau.command('dunning').description('send reminders for overdue invoices (by the clock)').option('--today <date>', "default: today's date in Sweden")
     .action(run(async (g, o) => {
       const p = await open(g);
