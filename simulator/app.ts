@@ -14,6 +14,7 @@ import { WebhookPolicy } from './http/webhook-policy.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './http/webhooks.ts';
 import { MemoryStore } from './store/memory.ts';
 import { mountInternetBank } from './internetbank/router.ts';
+import { StoredAuthState } from './internetbank/auth-state.ts';
 import type { AuthOptions } from './internetbank/auth.ts';
 import { mountConsole, type ConsoleOptions } from './console/router.ts';
 
@@ -50,8 +51,9 @@ export interface Simulator extends RunningServer {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   let dispatcher: WebhookDispatcher | undefined;
+  const store = options.store ?? new MemoryStore();
   const engine = new Engine({
-    store: options.store ?? new MemoryStore(),
+    store,
     random: options.random ?? createRandom(1),
     defaultStart: options.defaultStart ?? (() => '2026-03-16T08:00:00'),
     onEvents: (sandboxId) => dispatcher?.kick(sandboxId),
@@ -63,7 +65,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const pages = express();
   pages.disable('x-powered-by');
   if (options.trustProxy) pages.set('trust proxy', true);
-  mountInternetBank(pages, engine, options.internetBank);
+  // Several servers on one store: the internet bank's sessions and lockouts live in it too.
+  mountInternetBank(pages, engine, { ...(store.shared ? { state: new StoredAuthState(store) } : {}), ...options.internetBank });
   mountConsole(pages, engine, {
     ...options.console,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),

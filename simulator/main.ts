@@ -95,17 +95,22 @@ function describeSandbox(url: string, core: SandboxCore): string {
   ].join('\n');
 }
 
-/** Connected and migrated before the server listens; refused while another server owns the database. */
+/** Connected and migrated before the server listens; any number of servers may share the database (decision 0012). */
 async function openPostgres(url: string): Promise<PostgresStore> {
   const store = new PostgresStore(url);
   try {
     await store.open();
-    if (!(await store.claimSoleServer())) throw new Error(`another sandbank server uses ${redactedUrl(url)}: stop it or give this one another database`);
   } catch (error) {
     await store.close();
     throw error;
   }
   return store;
+}
+
+/** SANDBANK_WEBHOOK_CLAIM_MS: how long a webhook attempt stays one server's (tests of a server killed mid-attempt shorten it). */
+function claimMsFromEnvironment(): { claimMs: number } | undefined {
+  const value = Number(process.env['SANDBANK_WEBHOOK_CLAIM_MS']);
+  return Number.isInteger(value) && value > 0 ? { claimMs: value } : undefined;
 }
 
 export async function runStart(options: StartOptions): Promise<Simulator> {
@@ -125,18 +130,13 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.exportKey ? { exportKey: options.exportKey } : {}),
+    ...(claimMsFromEnvironment() ? { webhooks: claimMsFromEnvironment() } : {}),
   });
   const engine = simulator.engine;
   const defaults: SandboxCore[] = [];
   for (const bank of ['swedbank', 'sparbanken'] as const) {
-    const held = engine.sandboxIds().flatMap((id) => engine.sandbox(id) ?? []).filter((core) => core.bank === bank);
-    // Stores from before the flag existed: the first sandbox of each bank is its default.
-    const existing = held.find((core) => core.isDefault) ?? held[0];
-    if (existing) defaults.push(existing);
-    else {
-      const created = await engine.createSandbox({ bank, isDefault: true });
-      if (created.ok) defaults.push(created.value);
-    }
+    const found = await engine.defaultSandbox(bank);
+    if (found.ok) defaults.push(found.value);
   }
   const samplesDir = options.memory || postgres ? mkdtempSync(join(tmpdir(), 'sandbank-samples-')) : join(dataDir, 'samples');
   mkdirSync(samplesDir, { recursive: true });

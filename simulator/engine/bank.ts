@@ -15,17 +15,18 @@ import { paymentsInCancellationDocument, requestCancellation, resolveCancellatio
 import { advanceClock, type ClockTarget } from './clock.ts';
 import { isLocalDateTime, withinClockRange } from './clock-range.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
-import { dueDeliveries, eventsAfter, recordDelivery, type DueDelivery } from './events.ts';
+import { claimDelivery, dueDeliveries, eventsAfter, recordDelivery, type DueDelivery } from './events.ts';
 import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
-import { deleteSandboxDocuments, flush, loadContents, loadSandboxes, reportBody, saveCore, unloadContents, uploadOf } from './persistence.ts';
+import { coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
 import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
 import { intradayReport } from './statements.ts';
 import { dateOf, emptyState, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
+import type { SandboxTransaction } from './store-port.ts';
 import { receiveUpload, submitFile, validateFile, type SubmitResult } from './submission.ts';
 
 export type { Balances } from './accounts.ts';
@@ -50,8 +51,23 @@ function configuredMaxLoaded(): number {
   return Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_LOADED_SANDBOXES;
 }
 
+/** The lock and version of the set of sandboxes itself (creating, importing, deleting one). */
+const CATALOGUE = 'sandbank:catalogue';
+
+/** A mutation found its sandbox deleted by another server. */
+const GONE = Symbol('gone');
+
 export class Engine {
   private readonly sandboxes = new Map<string, SandboxState>();
+  /** The store's catalogue version the set of sandboxes in memory reflects. */
+  private catalogueVersion = 0;
+  /**
+   * A read of the catalogue asked for and not yet started: requests arriving meanwhile share
+   * it (one state per sandbox); one arriving while a read runs gets the next, which starts
+   * after it and so sees every change committed before the request.
+   */
+  private queuedSync: Promise<void> | undefined;
+  private runningSync: Promise<void> | undefined;
   private readonly byApiKey = new Map<string, string>();
   /** `<bank>/<userId>` → sandbox id ('' when two sandboxes hold the id): the internet bank's log-in finds its user without a scan. */
   private readonly byUser = new Map<string, string>();
@@ -66,6 +82,11 @@ export class Engine {
     this.maxLoaded = options.maxLoadedSandboxes ?? configuredMaxLoaded();
   }
 
+  /** Other servers write the same store (decision 0012): check versions before answering. */
+  get shared(): boolean {
+    return this.options.store.shared;
+  }
+
   profile(bank: BankId): BankProfile {
     return BANKS[bank];
   }
@@ -76,6 +97,7 @@ export class Engine {
    * do not grow with the payments stored.
    */
   async load(): Promise<void> {
+    this.catalogueVersion = await this.options.store.version(CATALOGUE);
     for (const state of await loadSandboxes(this.options.store)) this.register(state);
   }
 
@@ -95,6 +117,127 @@ export class Engine {
     }
   }
 
+  private unregister(id: string): void {
+    const state = this.sandboxes.get(id);
+    if (!state) return;
+    this.sandboxes.delete(id);
+    if (this.byApiKey.get(state.core.apiKey) === id) this.byApiKey.delete(state.core.apiKey);
+    this.recent.delete(id);
+    this.byUser.clear();
+    for (const other of this.sandboxes.values()) this.indexUsers(other.core);
+  }
+
+  /**
+   * Another server changed the sandbox: its copy is read again, whole, inside the mutation's
+   * transaction. Validations of uploads this server parsed as they arrived stay queued; the
+   * stored state queues the rest (files still RECEIVED, cancellations still REQUESTED).
+   */
+  private async reload(state: SandboxState, tx: SandboxTransaction): Promise<boolean> {
+    const fresh = await loadSandbox(this.options.store, tx, state.core.id, { contents: true });
+    if (!fresh) {
+      this.unregister(state.core.id);
+      return false;
+    }
+    const parsedHere = state.queue.filter((job) => job.kind === 'validate' && 'reading' in job.source);
+    const here = new Set(parsedHere.map((job) => (job.kind === 'validate' ? job.fileId : '')));
+    const queue = [...parsedHere, ...fresh.queue.filter((job) => job.kind !== 'validate' || !here.has(job.fileId))];
+    Object.assign(state, { ...fresh, lock: state.lock, queue, version: tx.version });
+    this.recent.delete(state.core.id);
+    this.recent.add(state.core.id);
+    return true;
+  }
+
+  /** The set of sandboxes as stored (another server created or deleted some). */
+  private syncCatalogue(): Promise<void> {
+    if (this.queuedSync) return this.queuedSync;
+    const queued = (async () => {
+      await this.runningSync?.catch(() => undefined);
+      this.queuedSync = undefined;
+      const running = this.readCatalogue();
+      this.runningSync = running;
+      try {
+        await running;
+      } finally {
+        if (this.runningSync === running) this.runningSync = undefined;
+      }
+    })();
+    this.queuedSync = queued;
+    return queued;
+  }
+
+  private async readCatalogue(): Promise<void> {
+    const store = this.options.store;
+    // The version before the listing: a change committed after it is found by the next check.
+    const version = await store.version(CATALOGUE);
+    const cores = await storedCores(store);
+    const stored = new Set(cores.map((c) => c.id));
+    for (const id of [...this.sandboxes.keys()]) if (!stored.has(id)) this.unregister(id);
+    for (const { id, value } of cores) {
+      if (this.sandboxes.has(id)) continue;
+      const version = await store.version(id);
+      const state = await loadSandbox(store, undefined, id, { coreValue: value });
+      if (!state || this.sandboxes.has(id)) continue;
+      state.version = version;
+      this.register(state);
+      if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(id);
+    }
+    this.catalogueVersion = Math.max(this.catalogueVersion, version);
+  }
+
+  /** Reads the set of sandboxes again when another server changed it (an API key or user not known here). */
+  async refreshCatalogue(): Promise<void> {
+    if (!this.shared) return;
+    if ((await this.options.store.version(CATALOGUE)) === this.catalogueVersion) return;
+    await this.syncCatalogue();
+  }
+
+  /**
+   * Runs `fn` holding the catalogue's lock (across servers), on the set of sandboxes as
+   * stored; a change is marked so other servers read the set again.
+   */
+  private async inCatalogue<T>(fn: (changed: () => void) => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
+    const { value, version } = await this.options.store.transaction(CATALOGUE, async (tx) => {
+      if (this.shared && tx.version !== this.catalogueVersion) await this.syncCatalogue();
+      let changed = false;
+      const result = await fn(() => {
+        changed = true;
+      });
+      if (changed && this.shared) await tx.putMany([{ collection: 'sandbank', id: 'catalogue', value: { version: tx.version + 1 } }]);
+      return result;
+    });
+    this.catalogueVersion = Math.max(this.catalogueVersion, version);
+    return value;
+  }
+
+  /**
+   * The copy of a sandbox, read again first when another server changed it (the version
+   * check of decision 0012); undefined when it is gone. HTTP handlers call this before the
+   * synchronous accessors (`sandbox`, `events`, `deliveries`, faults).
+   */
+  async refresh(sandboxId: string): Promise<SandboxState | undefined> {
+    const state = this.sandboxes.get(sandboxId);
+    if (!state || !this.shared) return state;
+    if ((await this.options.store.version(sandboxId)) === state.version) return state;
+    await this.locked(state, async () => ok(undefined));
+    return this.sandboxes.get(sandboxId);
+  }
+
+  /** The sandbox holding an API key, as stored now (a sandbox created on another server is found too). */
+  async sandboxForKeyFresh(apiKey: string): Promise<SandboxCore | undefined> {
+    if (!this.shared) return this.sandboxForKey(apiKey);
+    if (!this.byApiKey.has(apiKey)) await this.refreshCatalogue();
+    const id = this.byApiKey.get(apiKey);
+    return id === undefined ? undefined : (await this.refresh(id))?.core;
+  }
+
+  /** `sandboxForUser`, as stored now (the internet bank's log-in through any server). */
+  async sandboxForUserFresh(bank: BankId, userId: string): Promise<SandboxCore | undefined> {
+    if (!this.shared) return this.sandboxForUser(bank, userId);
+    if (!this.byUser.has(`${bank}/${userId}`)) await this.refreshCatalogue();
+    const id = this.byUser.get(`${bank}/${userId}`);
+    return id === undefined || id === '' ? undefined : (await this.refresh(id))?.core;
+  }
+
   /** Internet-bank user ids in use on this server (a new sandbox's users get others). */
   private takenUserIds(): Set<string> {
     return new Set([...this.byUser.keys()].map((key) => key.slice(key.indexOf('/') + 1)));
@@ -107,6 +250,7 @@ export class Engine {
 
   /** Runs `fn` with the sandbox's contents in memory (read from the store if evicted), then evicts idle sandboxes beyond the limit. */
   private async withLoaded<T>(sandboxId: string, fn: (state: SandboxState) => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
+    await this.refresh(sandboxId);
     const found = this.state(sandboxId);
     if (!found.ok) return found;
     const state = found.value;
@@ -115,7 +259,11 @@ export class Engine {
       if (!state.loaded) {
         let loading = this.loading.get(sandboxId);
         if (!loading) {
-          loading = loadContents(this.options.store, state).finally(() => this.loading.delete(sandboxId));
+          // On a shared store, under the sandbox's lock: the contents then match the core and events in memory.
+          const load = this.shared
+            ? async () => void (await this.locked(state, async () => ok(state.loaded ? undefined : await loadContents(this.options.store, state, state.tx))))
+            : () => loadContents(this.options.store, state);
+          loading = load().finally(() => this.loading.delete(sandboxId));
           this.loading.set(sandboxId, loading);
         }
         await loading;
@@ -142,9 +290,33 @@ export class Engine {
     }
   }
 
-  /** Runs `fn` alone for this sandbox (calls are queued, not interleaved). */
-  private async locked<T>(state: SandboxState, fn: () => Promise<T>): Promise<T> {
-    const run = state.lock.then(fn, fn);
+  /**
+   * Runs `fn` alone for this sandbox: queued behind this server's other calls, inside the
+   * store's transaction holding the sandbox's lock across servers, on a copy read again when
+   * another server moved the sandbox's version. What `fn` writes commits as one unit.
+   */
+  private async locked<T>(state: SandboxState, fn: () => Promise<EngineResult<T>>): Promise<EngineResult<T>> {
+    const body = async (): Promise<EngineResult<T>> => {
+      try {
+        const { value, version } = await this.options.store.transaction(state.core.id, async (tx): Promise<EngineResult<T> | typeof GONE> => {
+          if (tx.version !== state.version && !(await this.reload(state, tx))) return GONE;
+          state.tx = tx;
+          try {
+            return await fn();
+          } finally {
+            delete state.tx;
+          }
+        });
+        if (value === GONE) return fail('SANDBOX_NOT_FOUND', `no sandbox ${state.core.id}`);
+        state.version = version;
+        return value;
+      } catch (error) {
+        // What is in memory may be ahead of the store: the next call reads it again.
+        state.version = -1;
+        throw error;
+      }
+    };
+    const run = state.lock.then(body, body);
     state.lock = run.catch(() => undefined);
     return run;
   }
@@ -182,8 +354,10 @@ export class Engine {
         const dirty: Dirty = new Set();
         if (job.kind === 'validate') validateFile(state, job, dirty);
         else resolveCancellation(state, job, dirty);
-        await flush(this.options, state, dirty);
+        // A job another server already did changes nothing, and writes nothing.
+        if (dirty.size > 0) await flush(this.options, state, dirty);
       }
+      return ok(undefined);
     });
   }
 
@@ -192,18 +366,44 @@ export class Engine {
   async createSandbox(input: CreateSandboxInput): Promise<EngineResult<SandboxCore>> {
     if (input.start !== undefined && !(isLocalDateTime(input.start) && withinClockRange(input.start))) return fail('INVALID_REQUEST', `${input.start} is not a real date and time the sandbox clock can show`);
     const seed = input.seed ?? drawSeed(this.options.random);
-    if (input.apiKey !== undefined) {
-      // A fixed key never takes another tenant's sandbox: only the named one is replaced.
-      const holder = this.byApiKey.get(input.apiKey);
-      if (holder !== undefined && holder !== input.replaces) return fail('API_KEY_IN_USE', 'that API key belongs to another sandbox');
-      if (holder !== undefined) await this.deleteSandbox(holder);
-    }
-    const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart, this.takenUserIds());
+    return this.inCatalogue(async (changed) => {
+      if (input.apiKey !== undefined) {
+        // A fixed key never takes another tenant's sandbox: only the named one is replaced.
+        const holder = this.byApiKey.get(input.apiKey);
+        if (holder !== undefined && holder !== input.replaces) return fail('API_KEY_IN_USE', 'that API key belongs to another sandbox');
+        if (holder !== undefined) await this.removeSandbox(holder, changed);
+      }
+      const core = newSandboxCore(this.profile(input.bank), this.options.random, { ...input, seed }, this.options.defaultStart, this.takenUserIds());
+      await this.addSandbox(core);
+      changed();
+      return ok(core);
+    });
+  }
+
+  /** A new sandbox, stored before it is served: another server finds it whole or not at all. */
+  private async addSandbox(core: SandboxCore): Promise<void> {
     const state = emptyState(core, addDays(dateOf(core.now), -1));
+    await this.options.store.putMany([coreDocument(state)]);
+    state.version = await this.options.store.version(core.id);
     this.register(state);
-    await saveCore(this.options.store, state);
     this.evictIdle();
-    return ok(core);
+  }
+
+  /**
+   * The ready-made sandbox of a bank that `sandbank start` shows, created when there is none:
+   * servers starting together on one store make one between them (the catalogue's lock).
+   */
+  async defaultSandbox(bank: BankId): Promise<EngineResult<SandboxCore>> {
+    return this.inCatalogue(async (changed) => {
+      const held = [...this.sandboxes.values()].map((s) => s.core).filter((core) => core.bank === bank);
+      // Stores from before the flag existed: the first sandbox of each bank is its default.
+      const found = held.find((core) => core.isDefault) ?? held[0];
+      if (found) return ok(found);
+      const core = newSandboxCore(this.profile(bank), this.options.random, { bank, isDefault: true, seed: drawSeed(this.options.random) }, this.options.defaultStart, this.takenUserIds());
+      await this.addSandbox(core);
+      changed();
+      return ok(core);
+    });
   }
 
   sandboxForKey(apiKey: string): SandboxCore | undefined {
@@ -231,15 +431,17 @@ export class Engine {
   }
 
   async deleteSandbox(id: string): Promise<EngineResult<void>> {
+    return this.inCatalogue((changed) => this.removeSandbox(id, changed));
+  }
+
+  /** Deletes a sandbox under its own lock (the caller holds the catalogue's). */
+  private async removeSandbox(id: string, changed: () => void): Promise<EngineResult<void>> {
     const state = this.sandboxes.get(id);
     if (!state) return fail('SANDBOX_NOT_FOUND', `no sandbox ${id}`);
     return this.locked(state, async () => {
-      this.sandboxes.delete(id);
-      this.byApiKey.delete(state.core.apiKey);
-      this.recent.delete(id);
-      this.byUser.clear();
-      for (const other of this.sandboxes.values()) this.indexUsers(other.core);
-      await deleteSandboxDocuments(this.options.store, id);
+      this.unregister(id);
+      await deleteSandboxDocuments(this.options.store, state);
+      changed();
       return ok(undefined);
     });
   }
@@ -254,14 +456,18 @@ export class Engine {
    * webhook secret; its files, payments, reports and entries keep their ids.
    */
   async importSandbox(snapshot: SandboxSnapshot, options: { webhook?: boolean } = {}): Promise<EngineResult<SandboxCore>> {
-    const identity = newIdentity(this.options.random, snapshot, this.takenUserIds());
-    if (this.sandboxes.has(identity.id)) return fail('INVALID_REQUEST', 'sandbox id collision; try again');
-    const state = await installSnapshot(this.options.store, options.webhook === false ? { ...snapshot, core: { ...snapshot.core, webhook: null } } : snapshot, identity);
-    this.register(state);
-    this.evictIdle();
-    // Deliveries still pending carry on from this server.
-    if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(state.core.id);
-    return ok(state.core);
+    return this.inCatalogue(async (changed) => {
+      const identity = newIdentity(this.options.random, snapshot, this.takenUserIds());
+      if (this.sandboxes.has(identity.id)) return fail('INVALID_REQUEST', 'sandbox id collision; try again');
+      const state = await installSnapshot(this.options.store, options.webhook === false ? { ...snapshot, core: { ...snapshot.core, webhook: null } } : snapshot, identity);
+      state.version = await this.options.store.version(state.core.id);
+      this.register(state);
+      this.evictIdle();
+      changed();
+      // Deliveries still pending carry on from this server.
+      if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(state.core.id);
+      return ok(state.core);
+    });
   }
 
   /**
@@ -420,6 +626,23 @@ export class Engine {
     return state ? httpFault(state.core, request) : undefined;
   }
 
+  /**
+   * `httpFault`, with the use counted in the store when other servers share it: a fault
+   * limited to `times` fires that often across all of them (a client's retry through another
+   * server then succeeds, as through the same one).
+   */
+  async takeHttpFault(sandboxId: string, request: { endpoint: string; method: string }): Promise<FaultAction | undefined> {
+    const state = this.sandboxes.get(sandboxId);
+    if (!state) return undefined;
+    if (!this.shared || !state.core.faults.some((f) => f.action.type === 'http-error' || f.action.type === 'latency')) return httpFault(state.core, request);
+    const taken = await this.locked(state, async () => {
+      const fault = httpFault(state.core, request);
+      if (fault) await saveCore(this.options.store, state);
+      return ok(fault);
+    });
+    return taken.ok ? taken.value : undefined;
+  }
+
   /** The fail-webhook fault, if one applies (the dispatcher then records a failed attempt). */
   webhookFault(sandboxId: string): { status: number } | undefined {
     return webhookFault(this.sandboxes.get(sandboxId)?.core);
@@ -441,7 +664,16 @@ export class Engine {
   }
 
   deliveries(sandboxId: string): WebhookDelivery[] {
-    return [...(this.sandboxes.get(sandboxId)?.deliveries.values() ?? [])];
+    // A claim is one server's bookkeeping, not part of what a delivery shows.
+    return [...(this.sandboxes.get(sandboxId)?.deliveries.values() ?? [])].map(({ claim: _claim, ...delivery }) => delivery);
+  }
+
+  /** For the webhook dispatcher: the next attempt of a due delivery, for this server alone to send (undefined: not due, or another server has it). */
+  async claimDelivery(sandboxId: string, eventId: string, now: { ms: number; iso: string }, leaseMs: number): Promise<DueDelivery | undefined> {
+    const state = this.sandboxes.get(sandboxId);
+    if (!state) return undefined;
+    const claimed = await this.locked(state, async () => ok(await claimDelivery(this.options.store, state, eventId, now, leaseMs)));
+    return claimed.ok ? claimed.value : undefined;
   }
 
   /** For the webhook dispatcher: deliveries due now, with their events. */
@@ -450,6 +682,8 @@ export class Engine {
   }
 
   async recordDelivery(sandboxId: string, eventId: string, attempt: { at: string; status: number | 'error'; error?: string }, next: { state: WebhookDelivery['state']; nextAttemptAt?: number }): Promise<void> {
-    await recordDelivery(this.options.store, this.sandboxes.get(sandboxId), eventId, attempt, next);
+    const state = this.sandboxes.get(sandboxId);
+    if (!state) return;
+    await this.locked(state, async () => ok(await recordDelivery(this.options.store, state, eventId, attempt, next)));
   }
 }

@@ -41,6 +41,24 @@ export function dueDeliveries(state: SandboxState | undefined, nowMs: number): D
   return due.sort((a, b) => a.event.sequence - b.event.sequence);
 }
 
+/**
+ * Claims a due delivery's next attempt (under the sandbox's lock, so one server sends it);
+ * a claim left by a server that stopped mid-attempt is recorded as that attempt, failed.
+ */
+export async function claimDelivery(store: StorePort, state: SandboxState, eventId: string, now: { ms: number; iso: string }, leaseMs: number): Promise<DueDelivery | undefined> {
+  const delivery = state.deliveries.get(eventId);
+  const event = state.eventsById.get(eventId);
+  const secret = state.core.webhook?.secret;
+  if (!delivery || !event || secret === undefined || delivery.state !== 'pending' || (delivery.nextAttemptAt ?? 0) > now.ms) return undefined;
+  if (delivery.claim) {
+    if (delivery.claim.until > now.ms) return undefined;
+    delivery.attempts.push({ at: delivery.claim.at, status: 'error', error: 'the server sending it stopped before the answer was recorded' });
+  }
+  delivery.claim = { at: now.iso, until: now.ms + leaseMs };
+  await saveDeliveryOf(store, state, eventId);
+  return { delivery, event, secret };
+}
+
 export async function recordDelivery(
   store: StorePort,
   state: SandboxState | undefined,
@@ -51,6 +69,7 @@ export async function recordDelivery(
   const delivery = state?.deliveries.get(eventId);
   if (!state || !delivery || state.eventBatch.get(eventId) === undefined) return;
   delivery.attempts.push(attempt);
+  delete delivery.claim;
   delivery.state = next.state;
   if (next.nextAttemptAt === undefined) delete delivery.nextAttemptAt;
   else delivery.nextAttemptAt = next.nextAttemptAt;

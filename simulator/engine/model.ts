@@ -215,4 +215,9 @@ export interface WebhookDelivery {
   attempts: { at: string; status: number | 'error'; error?: string }[];
   state: 'pending' | 'delivered' | 'failed';
   nextAttemptAt?: number;
+  /**
+   * The attempt a server is sending now, until when (wall-clock ms): no other server sends
+   * it meanwhile; one left by a server that stopped counts as a failed attempt (decision 0012).
+   */
+  claim?: { at: string; until: number };
 }

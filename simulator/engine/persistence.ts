@@ -9,8 +9,8 @@ import { gunzip, gzip } from 'node:zlib';
 import { compactRecords, expandRecords, isCompactRecords } from './compact-records.ts';
 import type { BankEvent, Payment, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
 import { addDays } from './calendar.ts';
-import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
-import type { BlobWriter, DocumentWrite, StorePort } from './store-port.ts';
+import { dateOf, emptyState, indexFile, pad, type DayBook, type Dirty, type EngineDeps, type PendingCancellation, type SandboxState } from './state.ts';
+import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from './store-port.ts';
 
 /** One document per operation that produced events, with those events' webhook deliveries. */
 interface EventBatch {
@@ -82,9 +82,14 @@ function batchDocument(state: SandboxState, batchId: string): DocumentWrite {
   return { collection: col(state.core.id, 'events'), id: batchId, value: batch };
 }
 
+/** Where a sandbox's writes go: the transaction of the mutation under way, else the store. */
+function writerOf(store: StorePort, state: SandboxState): Pick<SandboxTransaction, 'putMany' | 'delete' | 'deleteCollection'> {
+  return state.tx ?? store;
+}
+
 /** Stores a change to the core alone (faults, webhook, a new sandbox, the clock's last move). */
 export async function saveCore(store: StorePort, state: SandboxState): Promise<void> {
-  await store.putMany([coreDocument(state)]);
+  await writerOf(store, state).putMany([coreDocument(state)]);
 }
 
 /**
@@ -110,15 +115,16 @@ export async function reportBody(store: StorePort, state: SandboxState, reportId
  * The core first: a deletion cut short by a crash leaves documents no sandbox refers to,
  * which loading never reads.
  */
-export async function deleteSandboxDocuments(store: StorePort, sandboxId: string): Promise<void> {
-  await store.delete(sandboxCollection, sandboxId);
-  await store.deleteCollection(`sandboxes/${sandboxId}`);
+export async function deleteSandboxDocuments(store: StorePort, state: SandboxState): Promise<void> {
+  const writer = writerOf(store, state);
+  await writer.delete(sandboxCollection, state.core.id);
+  await writer.deleteCollection(`sandboxes/${state.core.id}`);
 }
 
 /** Stores a webhook delivery's new attempt with the batch of its event. */
 export async function saveDeliveryOf(store: StorePort, state: SandboxState, eventId: string): Promise<void> {
   const batchId = state.eventBatch.get(eventId);
-  if (batchId !== undefined) await store.putMany([batchDocument(state, batchId)]);
+  if (batchId !== undefined) await writerOf(store, state).putMany([batchDocument(state, batchId)]);
 }
 
 /**
@@ -167,7 +173,7 @@ export async function flush(deps: EngineDeps, state: SandboxState, dirty: Dirty,
     writes.push(batchDocument(state, batchId));
   }
   writes.push(coreDocument(state));
-  await store.putMany(writes);
+  await writerOf(store, state).putMany(writes);
   for (const id of written) state.pendingBodies.delete(id);
   if (newEvents.length > 0) deps.onEvents?.(core.id);
 }
@@ -191,6 +197,18 @@ function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): 
   for (const upload of parts.pendingUploads) {
     if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
   }
+  // Cancellations recorded but not yet resolved (the server that took them stopped, or
+  // another server took them): whichever server reads the sandbox next resolves them.
+  const requested = new Map<string, PendingCancellation>();
+  for (const payment of state.payments.values()) {
+    const cancellation = payment.cancellation;
+    if (cancellation?.status !== 'REQUESTED') continue;
+    const key = `${cancellation.via}\u0000${cancellation.assignmentId ?? ''}`;
+    const job = requested.get(key) ?? (cancellation.assignmentId === undefined ? { kind: 'cancel' as const, paymentIds: [], via: cancellation.via } : { kind: 'cancel' as const, paymentIds: [], via: cancellation.via, assignmentId: cancellation.assignmentId });
+    job.paymentIds.push(payment.id);
+    requested.set(key, job);
+  }
+  state.queue.push(...requested.values());
   state.loaded = true;
 }
 
@@ -216,22 +234,44 @@ export function loadedState(core: SandboxCore, lastStatementDate: string, parts:
   return state;
 }
 
+/** Every sandbox's stored core, by id (start-up; another server created or deleted sandboxes). */
+export async function storedCores(store: StorePort): Promise<{ id: string; value: unknown }[]> {
+  return store.list(sandboxCollection);
+}
+
+/**
+ * One sandbox from its stored core: its core and events, and with `contents` its files,
+ * reports and bookings too (a copy read again inside the transaction of a mutation that found
+ * it stale, decision 0012). Undefined when the sandbox is gone.
+ */
+export async function loadSandbox(store: StorePort, tx: SandboxTransaction | undefined, sandboxId: string, options: { coreValue?: unknown; contents?: boolean } = {}): Promise<SandboxState | undefined> {
+  const reader = tx ?? store;
+  const value = options.coreValue ?? (await reader.get(sandboxCollection, sandboxId));
+  if (value === undefined) return undefined;
+  const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
+  const state = emptyState(core, lastStatementDate ?? addDays(dateOf(core.now), -1));
+  state.loaded = false;
+  fillEvents(state, (await reader.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })));
+  // The event counter is recovered here, since events are emitted before contents are read.
+  core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
+  if (options.contents) await loadContents(store, state, tx);
+  return state;
+}
+
 /**
  * Start-up reads only what every sandbox needs at once: its core and its events with their
  * webhook deliveries (the dispatcher and the event feeds work from those; API-key and
  * internet-bank lookups are indexes over the cores). Files, payments, reports and bookings
  * are read when the sandbox is first used (`loadContents`), so start-up does not grow with
- * the payments stored.
+ * the payments stored. Each sandbox is at the version read before its documents.
  */
 export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
   const states: SandboxState[] = [];
-  for (const { value } of await store.list(sandboxCollection)) {
-    const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
-    const state = emptyState(core, lastStatementDate ?? addDays(dateOf(core.now), -1));
-    state.loaded = false;
-    fillEvents(state, (await store.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })));
-    // The event counter is recovered here, since events are emitted before contents are read.
-    core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
+  for (const { id, value } of await storedCores(store)) {
+    const version = await store.version(id);
+    const state = await loadSandbox(store, undefined, id, { coreValue: value });
+    if (!state) continue;
+    state.version = version;
     states.push(state);
   }
   return states;
@@ -242,9 +282,11 @@ export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
  * files still RECEIVED are queued for validation again. Recovery (0003) runs here, and what it
  * repaired is written back at once: the next load finds it done, not redone.
  */
-export async function loadContents(store: StorePort, state: SandboxState): Promise<void> {
+export async function loadContents(store: StorePort, state: SandboxState, tx?: SandboxTransaction): Promise<void> {
   const id = state.core.id;
-  const files = (await store.list(col(id, 'files'))).map((d) => fileFromDocument(d.value));
+  // Through the transaction of the mutation under way, when there is one; blobs never change once committed.
+  const reader = tx ?? store;
+  const files = (await reader.list(col(id, 'files'))).map((d) => fileFromDocument(d.value));
   const pendingUploads: StateParts['pendingUploads'] = [];
   for (const file of files) {
     if (file.status !== 'RECEIVED') continue;
@@ -253,8 +295,8 @@ export async function loadContents(store: StorePort, state: SandboxState): Promi
   }
   fillContents(state, {
     files,
-    reports: (await store.list(col(id, 'reports'))).map((d) => (d.value as { meta: ReportMeta }).meta),
-    days: (await store.list(col(id, 'days'))).map((d) => [d.id, d.value as DayBook] as const),
+    reports: (await reader.list(col(id, 'reports'))).map((d) => (d.value as { meta: ReportMeta }).meta),
+    days: (await reader.list(col(id, 'days'))).map((d) => [d.id, d.value as DayBook] as const),
     pendingUploads,
   });
   const before = JSON.stringify(coreDocument(state).value);
@@ -264,7 +306,7 @@ export async function loadContents(store: StorePort, state: SandboxState): Promi
     return file ? [fileDocument(state, file)] : [];
   });
   if (JSON.stringify(coreDocument(state).value) !== before) repairs.push(coreDocument(state));
-  if (repairs.length > 0) await store.putMany(repairs);
+  if (repairs.length > 0) await reader.putMany(repairs);
 }
 
 /** Drops a loaded sandbox's files, payments, reports and bookings from memory (all are in the store); the core and events stay. */

@@ -8,7 +8,7 @@ import type {
   BankEvent, Entry, IncomingPayment, LocalDateTime, Payment, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery,
 } from './model.ts';
 import type { IntakeReader } from './intake.ts';
-import type { StorePort } from './store-port.ts';
+import type { SandboxTransaction, StorePort } from './store-port.ts';
 
 /** What the engine is given from outside: the store, the random source, an edge to notify. */
 export interface EngineDeps {
@@ -74,13 +74,17 @@ export interface SandboxState {
    * idle): files, payments, reports and bookings are then read from the store on first use.
    */
   loaded: boolean;
+  /** The store's version of the sandbox this copy was read at or last wrote (decision 0012); -1: stale, read again. */
+  version: number;
+  /** The store transaction of the mutation under way: its writes go there. */
+  tx?: SandboxTransaction;
 }
 
 export function emptyState(core: SandboxCore, lastStatementDate: string): SandboxState {
   return {
     core, files: new Map(), byIdempotencyKey: new Map(), byMessageId: new Map(), bySha: new Map(), payments: new Map(), reports: [], days: new Map(),
     events: [], eventsById: new Map(), eventBatch: new Map(), batches: new Map(), deliveries: new Map(), queue: [], lock: Promise.resolve(), lastStatementDate,
-    pendingBodies: new Map(), loaded: true,
+    pendingBodies: new Map(), loaded: true, version: 0,
   };
 }
 

@@ -171,6 +171,7 @@ const PAYMENT_STATUSES: Record<string, PaymentStatus> = {
 
 export const routes: Route[] = [
   { method: 'POST', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => {
+    await ctx.engine.refreshCatalogue();
     const refusal = creationRefusal(req, ctx);
     if (refusal) return refusal;
     const body = await readJson(req, schemas.createSandbox);
@@ -189,7 +190,10 @@ export const routes: Route[] = [
     });
     return fromEngine(created, (core) => json(201, sandboxView(core, true), { location: `/sandboxes/${core.id}` }));
   } },
-  { method: 'GET', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => listSandboxes(req, ctx) },
+  { method: 'GET', pattern: '/sandboxes', auth: 'none', handler: async (req, _p, ctx) => {
+    await freshen(req, {}, ctx);
+    return listSandboxes(req, ctx);
+  } },
   { method: 'POST', pattern: '/sandboxes/import', auth: 'none', handler: async (req, _p, ctx) => importSandbox(req, ctx) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId/export', auth: 'sandbox-key', handler: async (_req, p, ctx) => exportSandbox(p['sandboxId'] ?? '', ctx) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId', auth: 'sandbox-key', handler: async (_req, _p, _ctx, sandbox) => json(200, sandboxView(sandbox as SandboxCore, true)) },
@@ -446,6 +450,23 @@ function bearer(req: ApiRequest): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Before the synchronous checks below: the sandbox a request names, or whose key it carries,
+ * as stored now — created, changed or deleted by another server on the same store (decision 0012).
+ */
+async function freshen(req: ApiRequest, params: Params, ctx: RouteContext): Promise<void> {
+  if (!ctx.engine.shared) return;
+  const key = bearer(req);
+  if (key === undefined) return;
+  if (ctx.operatorKey !== undefined && ctx.operatorKey !== '' && sameKey(key, ctx.operatorKey)) {
+    await ctx.engine.refreshCatalogue();
+    const named = params['sandboxId'];
+    if (named !== undefined) await ctx.engine.refresh(named);
+    return;
+  }
+  await ctx.engine.sandboxForKeyFresh(key);
+}
+
 const unauthorized = (detail: string) => problem('UNAUTHORIZED', detail, {}, { 'www-authenticate': 'Bearer realm="sandbank"' });
 
 function authorize(req: ApiRequest, params: Params, ctx: RouteContext): { ok: true; sandbox: SandboxCore } | { ok: false; response: ApiResponse } {
@@ -536,10 +557,11 @@ async function dispatch(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse
     try {
       let sandbox: SandboxCore | undefined;
       if (route.auth === 'sandbox-key') {
+        await freshen(req, params, ctx);
         const auth = authorize(req, params, ctx);
         if (!auth.ok) return auth.response;
         sandbox = auth.sandbox;
-        const fault = ctx.engine.httpFault(sandbox.id, { endpoint: route.endpoint, method: req.method });
+        const fault = await ctx.engine.takeHttpFault(sandbox.id, { endpoint: route.endpoint, method: req.method });
         if (fault?.type === 'latency') await ctx.sleep(fault.ms);
         if (fault?.type === 'http-error') {
           return problem('SERVICE_UNAVAILABLE', `injected fault: HTTP ${fault.status}`, { injected: true }, { 'retry-after': '1' }, fault.status);

@@ -19,6 +19,7 @@ export async function exportSandbox(sandboxId: string, ctx: RouteContext): Promi
 
 /** An import creates a sandbox: the same operator-key and quota rules as `POST /sandboxes`. */
 export async function importSandbox(req: ApiRequest, ctx: RouteContext): Promise<ApiResponse> {
+  await ctx.engine.refreshCatalogue();
   const refusal = creationRefusal(req, ctx);
   if (refusal) return refusal;
   const type = req.header('content-type') ?? '';

@@ -51,6 +51,13 @@ export interface DispatcherOptions {
   baseDelayMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
+  /**
+   * How long a claimed attempt is this server's alone (default: twice the timeout and a
+   * second); a claim a stopped server left is taken over after it.
+   */
+  claimMs?: number;
+  /** With several servers on one store: how often every sandbox's deliveries are looked at, for retries another server left (default 2000 ms). */
+  sweepMs?: number;
 }
 
 export class WebhookDispatcher {
@@ -60,7 +67,18 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
-  constructor(private readonly engine: Engine, private readonly options: DispatcherOptions = {}) {}
+  constructor(private readonly engine: Engine, private readonly options: DispatcherOptions = {}) {
+    if (engine.shared) {
+      // Deliveries whose events another server produced, or whose retry a stopped server had scheduled.
+      const sweep = setInterval(() => {
+        for (const id of this.engine.sandboxIds()) if (this.engine.sandbox(id)?.webhook) this.kick(id);
+      }, options.sweepMs ?? 2000);
+      sweep.unref();
+      this.sweep = sweep;
+    }
+  }
+
+  private readonly sweep: NodeJS.Timeout | undefined;
 
   /** Delivers what is due for a sandbox now, and schedules retries. */
   kick(sandboxId: string): void {
@@ -80,8 +98,15 @@ export class WebhookDispatcher {
     const post = this.options.post ?? postWithPolicy(this.options.policy ?? new WebhookPolicy({ serverOnLoopback: true }));
     const base = this.options.baseDelayMs ?? 1000;
     const maxAttempts = this.options.maxAttempts ?? 6;
-    for (const { delivery, event, secret } of this.engine.dueDeliveries(sandboxId, Date.now())) {
+    const timeoutMs = this.options.timeoutMs ?? 5000;
+    const claimMs = this.options.claimMs ?? timeoutMs * 2 + 1000;
+    await this.engine.refresh(sandboxId);
+    for (const due of this.engine.dueDeliveries(sandboxId, Date.now())) {
       if (this.stopped) return;
+      // One server sends an attempt: claimed under the sandbox's lock across servers.
+      const claimed = await this.engine.claimDelivery(sandboxId, due.event.id, { ms: Date.now(), iso: new Date().toISOString() }, claimMs);
+      if (!claimed) continue;
+      const { delivery, event, secret } = claimed;
       const { body, headers } = webhookRequest(sandboxId, event, secret, Math.floor(Date.now() / 1000));
       const at = new Date().toISOString();
       let status: number | 'error';
@@ -92,7 +117,7 @@ export class WebhookDispatcher {
         error = 'injected fault';
       } else {
         try {
-          status = await post(delivery.url, headers, body, this.options.timeoutMs ?? 5000);
+          status = await post(delivery.url, headers, body, timeoutMs);
         } catch (caught) {
           status = 'error';
           error = caught instanceof Error ? caught.message : String(caught);
@@ -114,6 +139,7 @@ export class WebhookDispatcher {
 
   stop(): void {
     this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

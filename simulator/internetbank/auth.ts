@@ -10,9 +10,13 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { generate, verify } from 'otplib';
+import type { AuthState, UserState } from './auth-state.ts';
+import { MemoryAuthState } from './auth-state.ts';
 
 export interface AuthOptions {
   nowMs?: () => number;
+  /** Where sessions and failure counters live (default: this process; several servers on one store share a stored one). */
+  state?: AuthState;
   maxFailures?: number;
   lockMs?: number;
   /** Idle timeout of a logged-in session. */
@@ -24,8 +28,6 @@ export interface AuthOptions {
 }
 
 const DEFAULTS = { maxFailures: 5, lockMs: 15 * 60_000, sessionMs: 30 * 60_000, sessionMaxMs: 8 * 3600_000, passwordStageMs: 5 * 60_000 };
-/** Failure counters kept at most (the oldest unlocked ones go first): memory stays bounded. */
-const MAX_TRACKED_USERS = 10_000;
 
 export interface Session {
   id: string;
@@ -41,87 +43,67 @@ export interface Session {
   lang: 'sv' | 'en';
 }
 
-interface UserState {
-  failures: number;
-  lockedUntil: number;
-  /** Last accepted TOTP time step: codes of this step or older are replays. */
-  lastTimeStep: number;
-}
-
 export type TotpOutcome = 'ok' | 'wrong' | 'replayed' | 'locked';
 export type PasswordOutcome = 'ok' | 'wrong' | 'locked';
 
 export class InternetBankAuth {
-  private readonly sessions = new Map<string, Session>();
-  private readonly users = new Map<string, UserState>();
+  private readonly state: AuthState;
   private readonly now: () => number;
 
   constructor(private readonly options: AuthOptions = {}) {
     this.now = options.nowMs ?? Date.now;
+    this.state = options.state ?? new MemoryAuthState(this.now);
   }
 
   private setting<K extends keyof typeof DEFAULTS>(key: K): number {
     return this.options[key] ?? DEFAULTS[key];
   }
 
-  private user(key: string): UserState {
-    let state = this.users.get(key);
-    if (!state) {
-      if (this.users.size >= MAX_TRACKED_USERS) this.forgetOldest();
-      state = { failures: 0, lockedUntil: 0, lastTimeStep: -1 };
-      this.users.set(key, state);
-    }
-    return state;
-  }
-
-  private forgetOldest(): void {
-    for (const [key, state] of this.users) {
-      if (state.lockedUntil <= this.now() && state.lastTimeStep < 0) {
-        this.users.delete(key);
-        return;
-      }
-    }
-  }
-
-  createSession(init: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'endsAt'>): Session {
+  async createSession(init: Omit<Session, 'id' | 'csrf' | 'expiresAt' | 'endsAt'>): Promise<Session> {
     const now = this.now();
-    this.sweep(now);
     const lifetime = init.stage === 'password' ? this.setting('passwordStageMs') : this.setting('sessionMaxMs');
     const idle = init.stage === 'password' ? this.setting('passwordStageMs') : this.setting('sessionMs');
     const session: Session = { ...init, id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), expiresAt: now + idle, endsAt: now + lifetime };
-    this.sessions.set(session.id, session);
+    await this.state.putSession(session);
     return session;
   }
 
-  session(id: string | undefined): Session | undefined {
+  async session(id: string | undefined): Promise<Session | undefined> {
     if (!id) return undefined;
-    const session = this.sessions.get(id);
+    const session = await this.state.getSession(id);
     if (!session) return undefined;
     const now = this.now();
     if (session.expiresAt < now || session.endsAt < now) {
-      this.sessions.delete(id);
+      await this.state.deleteSession(id);
       return undefined;
     }
-    if (session.stage === 'authenticated') session.expiresAt = Math.min(now + this.setting('sessionMs'), session.endsAt);
+    if (session.stage === 'authenticated') {
+      const expiresAt = Math.min(now + this.setting('sessionMs'), session.endsAt);
+      // Stored again only when the idle deadline moved noticeably: a page view is not a write.
+      const moved = expiresAt - session.expiresAt > 60_000;
+      session.expiresAt = expiresAt;
+      if (moved) await this.state.putSession(session);
+    }
     return session;
   }
 
-  private sweep(now: number): void {
-    if (this.sessions.size < 1000) return;
-    for (const [id, session] of this.sessions) if (session.expiresAt < now || session.endsAt < now) this.sessions.delete(id);
+  /** Stores a change to a session (its language). */
+  async save(session: Session): Promise<void> {
+    await this.state.putSession(session);
   }
 
   /** Records a password attempt; a locked user id is refused even with the right password. */
-  passwordAttempt(userKey: string, correct: boolean): PasswordOutcome {
-    const state = this.user(userKey);
-    if (state.lockedUntil > this.now()) return 'locked';
-    if (correct) return 'ok';
-    const outcome = this.fail(state, 'wrong');
-    return outcome === 'locked' ? 'locked' : 'wrong';
+  async passwordAttempt(userKey: string, correct: boolean): Promise<PasswordOutcome> {
+    return this.state.updateUser(userKey, (state) => {
+      if (state.lockedUntil > this.now()) return 'locked';
+      if (correct) return 'ok';
+      const outcome = this.fail(state, 'wrong');
+      return outcome === 'locked' ? 'locked' : 'wrong';
+    });
   }
 
-  end(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
+  async end(id: string | undefined): Promise<void> {
+    if (id) await this.state.deleteSession(id);
   }
 
   checkCsrf(session: Session | undefined, token: unknown): boolean {
@@ -129,23 +111,24 @@ export class InternetBankAuth {
     return timingSafeEqual(Buffer.from(token), Buffer.from(session.csrf));
   }
 
-  lockedUntil(userKey: string): number | undefined {
-    const state = this.user(userKey);
-    return state.lockedUntil > this.now() ? state.lockedUntil : undefined;
+  async lockedUntil(userKey: string): Promise<number | undefined> {
+    return this.state.updateUser(userKey, (state) => (state.lockedUntil > this.now() ? state.lockedUntil : undefined));
   }
 
   async verifyTotp(userKey: string, secret: string, code: string): Promise<TotpOutcome> {
-    const state = this.user(userKey);
-    if (state.lockedUntil > this.now()) return 'locked';
     const epoch = Math.floor(this.now() / 1000);
     const result = /^\d{6}$/.test(code) ? await verify({ secret, token: code, epoch, epochTolerance: 30 }) : { valid: false as const };
-    if (result.valid && 'timeStep' in result && typeof result.timeStep === 'number') {
-      if (result.timeStep <= state.lastTimeStep) return this.fail(state, 'replayed');
-      state.lastTimeStep = result.timeStep;
-      state.failures = 0;
-      return 'ok';
-    }
-    return this.fail(state, 'wrong');
+    // The replay check and the counters change together, alone for this user across servers.
+    return this.state.updateUser(userKey, (state) => {
+      if (state.lockedUntil > this.now()) return 'locked';
+      if (result.valid && 'timeStep' in result && typeof result.timeStep === 'number') {
+        if (result.timeStep <= state.lastTimeStep) return this.fail(state, 'replayed');
+        state.lastTimeStep = result.timeStep;
+        state.failures = 0;
+        return 'ok';
+      }
+      return this.fail(state, 'wrong');
+    });
   }
 
   private fail(state: UserState, outcome: 'wrong' | 'replayed'): TotpOutcome {

@@ -64,15 +64,18 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   const langOf = (req: Request, session?: Session): Lang => {
     const q = req.query['lang'];
     if (q === 'en' || q === 'sv') {
-      if (session) session.lang = q;
+      if (session && session.lang !== q) {
+        session.lang = q;
+        void auth.save(session).catch(() => undefined);
+      }
       return q;
     }
     return session?.lang ?? (cookies(req)['sb_lang'] === 'en' ? 'en' : 'sv');
   };
   /** The one user with this id; an id held in two sandboxes (data from before ids were unique) logs into neither. */
-  const findUser = (bank: string, userId: string): { core: SandboxCore; user: InternetBankUser } | undefined => {
-    // An index the engine keeps over the cores, not a scan of every sandbox.
-    const core = isBankId(bank) ? engine.sandboxForUser(bank, userId) : undefined;
+  const findUser = async (bank: string, userId: string): Promise<{ core: SandboxCore; user: InternetBankUser } | undefined> => {
+    // An index the engine keeps over the cores, not a scan of every sandbox (as stored now when servers share the store).
+    const core = isBankId(bank) ? await engine.sandboxForUserFresh(bank, userId) : undefined;
     const user = core?.users.find((u) => u.id === userId);
     return core && user ? { core, user } : undefined;
   };
@@ -84,14 +87,22 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     if (message) ctx.message = message;
     return ctx;
   };
-  const sessionOf = (req: Request): Session | undefined => auth.session(cookies(req)[SESSION_COOKIE]);
+  /** The request's session, with its sandbox as stored now (another server may have changed it, or created it). */
+  const sessionOf = async (req: Request): Promise<Session | undefined> => {
+    const session = await auth.session(cookies(req)[SESSION_COOKIE]);
+    if (session && engine.shared) {
+      if (!engine.sandbox(session.sandboxId)) await engine.refreshCatalogue();
+      await engine.refresh(session.sandboxId);
+    }
+    return session;
+  };
   const tr = (lang: Lang, sv: string, en: string) => (lang === 'sv' ? sv : en);
 
   /** Only an authenticated session with a valid CSRF token may change anything. */
   const guarded = (handler: (req: Request, res: Response, bank: string, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
     const bank = bankOf(req);
     if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
-    const session = sessionOf(req);
+    const session = await sessionOf(req);
     if (req.method === 'POST' && !auth.checkCsrf(session, (req.body as Record<string, unknown> | undefined)?.['_csrf'])) {
       return void res.status(403).type('html').send(layout({ bank, lang: langOf(req, session) }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(langOf(req, session), 'Ogiltig eller saknad säkerhetstoken (CSRF). Ladda om sidan och försök igen.', 'Invalid or missing security token (CSRF). Reload the page and try again.')}</p>`));
     }
@@ -99,10 +110,10 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     await handler(req, res, bank, session);
   };
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const bank = bankOf(req);
     if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
-    const session = sessionOf(req);
+    const session = await sessionOf(req);
     if (session?.stage === 'authenticated' && session.bank === bank) return void res.redirect(303, `/internetbank/${bank}/files`);
     const csrf = randomBytes(18).toString('base64url');
     setCookie(req, res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
@@ -111,7 +122,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     res.type('html').send(loginPage({ bank, lang }, csrf));
   });
 
-  router.post('/login', (req, res) => {
+  router.post('/login', async (req, res) => {
     const bank = bankOf(req);
     if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const body = req.body as Record<string, string | undefined>;
@@ -121,26 +132,26 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
       return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(lang, 'Ogiltig säkerhetstoken (CSRF).', 'Invalid security token (CSRF).')}</p>`));
     }
     const userId = String(body['userId'] ?? '').trim().slice(0, 64);
-    const found = findUser(bank, userId);
-    const outcome = auth.passwordAttempt(`${bank}/${userId}`, found !== undefined && typeof body['password'] === 'string' && found.user.password === body['password']);
+    const found = await findUser(bank, userId);
+    const outcome = await auth.passwordAttempt(`${bank}/${userId}`, found !== undefined && typeof body['password'] === 'string' && found.user.password === body['password']);
     if (!found || outcome !== 'ok') {
       const csrf = randomBytes(18).toString('base64url');
       setCookie(req, res, bank, LOGIN_CSRF_COOKIE, csrf, 600);
-      const lockedUntil = auth.lockedUntil(`${bank}/${userId}`);
+      const lockedUntil = await auth.lockedUntil(`${bank}/${userId}`);
       const text = outcome === 'locked'
         ? tr(lang, `För många felaktiga försök. Användaren är låst till kl. ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)}.`, `Too many failed attempts. The user is locked until ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)} (Swedish time).`)
         : tr(lang, 'Fel användar-id eller lösenord.', 'Wrong user id or password.');
       return void res.status(outcome === 'locked' ? 423 : 401).type('html').send(loginPage({ bank, lang, message: { kind: 'error', text } }, csrf));
     }
-    auth.end(cookies(req)[SESSION_COOKIE]);
-    const session = auth.createSession({ bank, sandboxId: found.core.id, userId: found.user.id, stage: 'password', lang });
+    await auth.end(cookies(req)[SESSION_COOKIE]);
+    const session = await auth.createSession({ bank, sandboxId: found.core.id, userId: found.user.id, stage: 'password', lang });
     setCookie(req, res, bank, SESSION_COOKIE, session.id);
     res.redirect(303, `/internetbank/${bank}/login/totp`);
   });
 
-  router.get('/login/totp', (req, res) => {
+  router.get('/login/totp', async (req, res) => {
     const bank = bankOf(req);
-    const session = sessionOf(req);
+    const session = await sessionOf(req);
     if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
     res.type('html').send(totpPage(contextFor(req, bank, session)));
   });
@@ -156,7 +167,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 
   router.post('/login/totp', async (req, res) => {
     const bank = bankOf(req);
-    const session = sessionOf(req);
+    const session = await sessionOf(req);
     if (!bank || !session || session.bank !== bank) return void res.redirect(303, `/internetbank/${bank ?? 'swedbank'}/`);
     const lang = langOf(req, session);
     if (!auth.checkCsrf(session, (req.body as Record<string, unknown>)['_csrf'])) return void res.status(403).type('html').send(layout({ bank, lang }, 'Forbidden', '<h1>403</h1>'));
@@ -165,12 +176,12 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
     const outcome = await auth.verifyTotp(`${bank}/${user.id}`, user.totpSecret, String((req.body as Record<string, unknown>)['code'] ?? '').trim());
     if (outcome === 'ok') {
       // A new session id after login: a session fixed before login is worth nothing.
-      auth.end(session.id);
-      const fresh = auth.createSession({ bank, sandboxId: session.sandboxId, userId: session.userId, stage: 'authenticated', lang });
+      await auth.end(session.id);
+      const fresh = await auth.createSession({ bank, sandboxId: session.sandboxId, userId: session.userId, stage: 'authenticated', lang });
       setCookie(req, res, bank, SESSION_COOKIE, fresh.id);
       return void res.redirect(303, `/internetbank/${bank}/files`);
     }
-    const lockedUntil = auth.lockedUntil(`${bank}/${user.id}`);
+    const lockedUntil = await auth.lockedUntil(`${bank}/${user.id}`);
     const text = outcome === 'locked'
       ? tr(lang, `För många felaktiga koder. Användaren är låst till kl. ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)}.`, `Too many wrong codes. The user is locked until ${stockholmDateTime(lockedUntil ?? 0).slice(11, 16)} (Swedish time).`)
       : outcome === 'replayed'
@@ -180,7 +191,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   });
 
   router.post('/logout', guarded(async (req, res, bank, session) => {
-    auth.end(session.id);
+    await auth.end(session.id);
     setCookie(req, res, bank, SESSION_COOKIE, '', 0);
     res.redirect(303, `/internetbank/${bank}/`);
     void req;

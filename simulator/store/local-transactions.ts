@@ -3,8 +3,7 @@
  * the sandbox's lock is a promise chain in this process, and its version a counter in this
  * process — no other process can move it, so it need not be stored.
  */
-import type { DocumentWrite } from '../engine/store-port.ts';
-import type { SandboxTransaction } from './transactions.ts';
+import type { DocumentWrite, SandboxTransaction } from '../engine/store-port.ts';
 
 /** The document operations a transaction runs on (the store itself). */
 export interface LocalDocuments {

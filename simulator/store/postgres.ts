@@ -9,19 +9,11 @@
  * The schema is created and migrated when the store is first used (migrations.ts).
  */
 import pg from 'pg';
-import type { DocumentWrite, StorePort } from '../engine/store-port.ts';
+import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
 import { migrate } from './migrations.ts';
-import type { SandboxTransaction, TransactionalStore } from './transactions.ts';
 
 /** What may be queried: the pool, or one client inside a transaction. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
-
-/** Writes a blob as its pieces arrive; nothing is visible before `commit`. */
-export interface PostgresBlobWriter {
-  write(piece: Uint8Array): Promise<void>;
-  commit(id: string): Promise<void>;
-  abort(): Promise<void>;
-}
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: a password never reaches a log line. */
 export function redactedUrl(url: string): string {
@@ -105,16 +97,25 @@ async function readVersion(db: Queryable, sandboxId: string): Promise<number> {
   return Number(result.rows[0]?.version ?? 0);
 }
 
-export class PostgresStore implements StorePort, TransactionalStore {
+export class PostgresStore implements StorePort {
+  readonly shared = true;
+  /** Single statements (reads, blobs, versions): never held while waiting for a lock. */
   private readonly pool: pg.Pool;
+  /**
+   * Transactions, which may wait for a sandbox's lock: a pool of their own, so a transaction
+   * that needs a single statement on the side (a blob) always gets one.
+   */
+  private readonly txPool: pg.Pool;
   private ready: Promise<void> | undefined;
-  private sole: pg.PoolClient | undefined;
 
   constructor(private readonly url: string, options: { maxConnections?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    const max = options.maxConnections ?? 16;
+    this.pool = new pg.Pool({ connectionString: url, max: Math.max(1, Math.floor(max / 4)) });
+    this.txPool = new pg.Pool({ connectionString: url, max: Math.max(1, max - Math.floor(max / 4)) });
     // An idle client losing its connection (the server restarted) must not crash the process:
     // the pool drops it and the next query opens a new one.
     this.pool.on('error', () => undefined);
+    this.txPool.on('error', () => undefined);
   }
 
   /** Connects and migrates the schema once; every call waits for it. */
@@ -128,15 +129,13 @@ export class PostgresStore implements StorePort, TransactionalStore {
   }
 
   async close(): Promise<void> {
-    this.sole?.release();
-    this.sole = undefined;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.txPool.end()]);
   }
 
   /** Runs `fn` on one client inside BEGIN … COMMIT (ROLLBACK when it throws). */
   private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     await this.open();
-    const client = await this.pool.connect();
+    const client = await this.txPool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -195,7 +194,7 @@ export class PostgresStore implements StorePort, TransactionalStore {
    * The pieces are kept until `commit`, which stores them as one row: a blob is never seen
    * half written, and one abandoned never reaches the database.
    */
-  async openBlob(collection: string): Promise<PostgresBlobWriter> {
+  async openBlob(collection: string): Promise<BlobWriter> {
     await this.open();
     let pieces: Buffer[] = [];
     return {
@@ -251,22 +250,5 @@ export class PostgresStore implements StorePort, TransactionalStore {
       const value = await fn(tx);
       return { value, version: wrote ? await bumpVersion(client, sandboxId) : version };
     });
-  }
-
-  /**
-   * Holds a session-level advisory lock for as long as the process runs: until the engine
-   * serialises every mutation through `transaction` across processes, one server owns a
-   * database, as one owns a lowdb directory. Resolves false when another process holds it.
-   */
-  async claimSoleServer(): Promise<boolean> {
-    await this.open();
-    const client = await this.pool.connect();
-    const result = await client.query<{ claimed: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('sandbank:sole-server', 0)) AS claimed");
-    if (result.rows[0]?.claimed) {
-      this.sole = client;
-      return true;
-    }
-    client.release();
-    return false;
   }
 }

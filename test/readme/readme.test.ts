@@ -46,6 +46,7 @@ const ALLOWLIST: Record<string, string> = {
   'npx sandbank collaboration --key $BUREAU_KEY activate collab_000001 --recipient bureau --period quarterly --next-invoice-number 5001': 'needs the invoicing program and keys of the bureau walkthrough (not yet runnable here); the lifecycle commands run through the real binary in test/cli/collaboration.test.ts',
   'npx sandbank overview start --memory --port 4100 --token demo-upload-token --password demo-password': 'a long-running server on a fixed port; the overview feature tests its start and upload through the binary',
   'npx sandbank start --store postgres://sandbank:secret@db.internal:5432/sandbank': "a PostgreSQL server of the reader's own; the same flag against a real PostgreSQL is test/simulator/postgres-http.test.ts and .ci/run's scenario run",
+  'npx sandbank start --host 0.0.0.0 --port 4010 --operator-key "$OPERATOR_KEY" --store "$DATABASE_URL"   # host A': 'two hosts and a load balancer of the reader\'s own; two servers on one database behind a round-robin balancer are test/simulator/multi-instance.test.ts and .ci/run\'s catalogue run',
   'npx sandbank overview upload ../shared/samples/sie/SIE_exempelfil.se --url http://127.0.0.1:4100 --token demo-upload-token --company demo': 'needs the overview server of the previous block',
 };
 

@@ -247,15 +247,15 @@ describe('9: password attempts are throttled and locked like codes', () => {
   it('sessions end: minutes after the password alone, hours after login however active', async () => {
     let now = 1_000_000;
     const auth = new InternetBankAuth({ nowMs: () => now });
-    const half = auth.createSession({ bank: 'swedbank', sandboxId: 's', userId: 'u', stage: 'password', lang: 'sv' });
+    const half = await auth.createSession({ bank: 'swedbank', sandboxId: 's', userId: 'u', stage: 'password', lang: 'sv' });
     now += 6 * 60_000;
-    expect(auth.session(half.id)).toBeUndefined();
-    const full = auth.createSession({ bank: 'swedbank', sandboxId: 's', userId: 'u', stage: 'authenticated', lang: 'sv' });
+    expect(await auth.session(half.id)).toBeUndefined();
+    const full = await auth.createSession({ bank: 'swedbank', sandboxId: 's', userId: 'u', stage: 'authenticated', lang: 'sv' });
     for (let i = 0; i < 20; i++) {
       now += 25 * 60_000;
-      if (i < 18) expect(auth.session(full.id)).toBeDefined();
+      if (i < 18) expect(await auth.session(full.id)).toBeDefined();
     }
-    expect(auth.session(full.id)).toBeUndefined();
+    expect(await auth.session(full.id)).toBeUndefined();
   });
 
   it('session cookies (internet bank, console) are Secure when served over https (behind a trusted proxy)', async () => {

@@ -37,8 +37,9 @@ export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
     const look = () => {
+      // The whole banner: its sandboxes are printed after the address.
       const m = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1]) {
+      if (m?.[1] && out.includes('Press Ctrl+C')) {
         clearTimeout(timer);
         resolve(m[1]);
       }
