@@ -7,7 +7,8 @@
  * - Full, partial and over-payments are allocated to the invoice (an over-payment's rest stays
  *   unapplied on the customer); an unknown or malformed reference goes to the unmatched list.
  * - TK22 extra references name further invoices: their amounts go there, the rest of the TK20
- *   amount to its own reference (TK23 reduces it).
+ *   amount to its own reference. A TK23 (negative) part is held for a person, so the money
+ *   booked always adds up to what the file says arrived.
  * - A TK21 deduction is never guessed: it is held for a person.
  */
 import type { BgMaxFile } from '../../formats/bankgirot/bgmax.ts';
@@ -32,7 +33,11 @@ export interface Unmatched {
   /** Negative for a deduction. */
   amountOre: number;
   reference: string;
-  reason: 'unknown-reference' | 'malformed-reference' | 'deduction';
+  /**
+   * deduction: a TK21; negative-reference: a TK23 part; references-exceed-amount: TK22 parts
+   * naming more than the payment (the whole payment is held).
+   */
+  reason: 'unknown-reference' | 'malformed-reference' | 'deduction' | 'negative-reference' | 'references-exceed-amount';
   payerName?: string | undefined;
   line?: number | undefined;
   deductionCode?: string | undefined;
@@ -52,26 +57,35 @@ export function matchBgMax(file: BgMaxFile, invoiceByOcr: (ocr: string) => Invoi
         unmatched.push({ identity, date, amountOre: -p.amountOre, reference: p.reference, reason: 'deduction', payerName: p.name, line: p.line, deductionCode: p.deductionCode });
         continue;
       }
-      const parts: { reference: string; amountOre: number }[] = [];
-      let rest = p.amountOre;
-      for (const extra of p.extraReferences) {
-        if (!extra.negative) parts.push({ reference: extra.reference, amountOre: extra.amountOre });
-        rest -= extra.negative ? -extra.amountOre : extra.amountOre;
+      // The TK20 amount is the whole payment: each TK22 names a part of it for another invoice,
+      // each TK23 a negative part (a credit invoice the payer set off), and the TK20's own
+      // reference gets the rest.
+      const rest = p.extraReferences.reduce((r, extra) => r + (extra.negative ? extra.amountOre : -extra.amountOre), p.amountOre);
+      if (rest < 0) {
+        // The references name more than was paid: the split cannot be right, so none of it is applied.
+        unmatched.push({ identity, date, amountOre: p.amountOre, reference: p.reference, reason: 'references-exceed-amount', payerName: p.name, line: p.line });
+        continue;
       }
-      parts.unshift({ reference: p.reference, amountOre: rest });
-      parts.forEach((part, i) => {
-        const partIdentity = i === 0 ? identity : `${identity}:${i}`;
-        if (part.amountOre <= 0) return;
+      const parts = [{ reference: p.reference, amountOre: rest, identity }];
+      p.extraReferences.forEach((extra, k) => {
+        const partIdentity = `${identity}:${k + 1}`;
+        if (!extra.negative) parts.push({ reference: extra.reference, amountOre: extra.amountOre, identity: partIdentity });
+        // Which credit a TK23 part settles is never guessed: held for a person, as a deduction is.
+        else if (extra.amountOre > 0) unmatched.push({ identity: partIdentity, date, amountOre: -extra.amountOre, reference: extra.reference, reason: 'negative-reference', payerName: p.name, line: p.line });
+      });
+      for (const part of parts) {
+        const partIdentity = part.identity;
+        if (part.amountOre <= 0) continue;
         const valid = checkOcr(part.reference, 'check-digit').ok;
         const invoice = valid ? invoiceByOcr(part.reference) : undefined;
         if (!invoice) {
           unmatched.push({ identity: partIdentity, date, amountOre: part.amountOre, reference: part.reference, reason: valid ? 'unknown-reference' : 'malformed-reference', payerName: p.name, line: p.line });
-          return;
+          continue;
         }
         const appliedOre = Math.max(0, Math.min(open(invoice), part.amountOre));
         taken.set(invoice.id, (taken.get(invoice.id) ?? 0) + appliedOre);
         allocations.push({ identity: partIdentity, date, amountOre: part.amountOre, invoiceId: invoice.id, customerId: invoice.customerId, reference: part.reference, appliedOre, unappliedOre: part.amountOre - appliedOre, line: p.line });
-      });
+      }
     }
   }
   return { allocations, unmatched };

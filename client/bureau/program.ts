@@ -534,7 +534,7 @@ export class BureauProgram {
       const settled: SettledPayment[] = fresh.map((a) => ({ identity: a.identity, invoiceId: a.invoiceId, customerId: a.customerId, amountOre: a.amountOre, appliedOre: a.appliedOre, unappliedOre: a.unappliedOre, date: a.date, registeredBy: 'bureau' }));
       const vouchers: Voucher[] = [
         ...settled.map((p) => ({ ...paymentVoucher(p, PAYMENT_ACCOUNTS.bank), number: next++ })),
-        ...freshUnmatched.map((u) => ({ series: PAYMENT_SERIES, date: u.date, text: `Inbetalning ${u.reason === 'deduction' ? 'avdrag' : 'oidentifierad'} ${u.reference}`.trim(), source: `payment:${u.identity}`, lines: [{ account: PAYMENT_ACCOUNTS.bank, amountOre: u.amountOre }, { account: PAYMENT_ACCOUNTS.unidentified, amountOre: -u.amountOre }], number: next++ })),
+        ...freshUnmatched.map((u) => ({ series: PAYMENT_SERIES, date: u.date, text: `Inbetalning ${u.amountOre < 0 ? 'avdrag' : 'oidentifierad'} ${u.reference}`.trim(), source: `payment:${u.identity}`, lines: [{ account: PAYMENT_ACCOUNTS.bank, amountOre: u.amountOre }, { account: PAYMENT_ACCOUNTS.unidentified, amountOre: -u.amountOre }], number: next++ })),
       ];
       const outbox: OutboxItem[] = fresh.map((a, i) => ({ id: this.nextOutboxId(i), kind: 'payment', payment: { identity: a.identity, invoiceId: a.invoiceId, amountOre: a.amountOre, date: a.date, reference: a.reference } }));
       if (vouchers.length > 0) await this.write({ t: 'bgmax', vouchers, settled, unmatched: freshUnmatched, outbox });
@@ -550,7 +550,7 @@ export class BureauProgram {
       if (this.closed) throw this.stopped();
       const u = this.unmatchedPayments.get(identity);
       if (!u) throw new BureauError('UNMATCHED_NOT_FOUND', `no unmatched payment ${identity}`);
-      if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is a deduction (code ${u.deductionCode ?? '?'}): settle it with a credit invoice in the invoicing program`);
+      if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is ${u.reason === 'deduction' ? `a deduction (code ${u.deductionCode ?? '?'})` : 'a negative (TK23) reference'}: settle it with a credit invoice in the invoicing program`);
       const invoice = this.invoices.get(invoiceId);
       if (!invoice || invoice.kind !== 'invoice') throw new BureauError('INVALID', `no customer invoice ${invoiceId} here`);
       const appliedOre = Math.max(0, Math.min(this.openOre(invoice), u.amountOre));

@@ -197,6 +197,36 @@ export interface IncomingPayment {
   payerBankgiro: string;
   accountId: string;
   entryId: string;
+  /** TK22 (positive) and TK23 (negative) extra references, each with the amount it names. */
+  extraReferences?: IncomingExtraReference[];
+  /** A TK21 deduction: taken off the day's deposit, with Bankgirot's deduction code. */
+  deductionCode?: DeductionCode;
+  /** TK25 information texts (50 characters each). */
+  information?: string[];
+  /** TK26 pos 38–72. */
+  payerExtraName?: string;
+  /** TK27 / TK28. */
+  payerAddress?: PayerAddress;
+  /** TK29: ten digits (or twelve), no hyphen. */
+  payerOrganisationNumber?: string;
+}
+
+export interface IncomingExtraReference {
+  reference: string;
+  amountOre: number;
+  negative: boolean;
+}
+
+/** 0 whole deduction, no rest; 1 partial deduction, a rest remains; 2 the final part of a partial one. */
+export type DeductionCode = '0' | '1' | '2';
+
+export interface PayerAddress {
+  street?: string;
+  postCode?: string;
+  town?: string;
+  country?: string;
+  /** ISO 3166 alpha-2, blank for Sweden. */
+  countryCode?: string;
 }
 
 export type EventType = 'payment_file.status_changed' | 'payment.status_changed' | 'payment.cancellation_changed' | 'report.available' | 'incoming_payment.received';

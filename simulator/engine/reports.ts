@@ -207,21 +207,34 @@ export function camt029For(
   return writeResolution(caseId === undefined ? doc : { ...doc, resolvedCaseId: caseId });
 }
 
-export function bgmaxFor(core: SandboxCore, account: SandboxAccount, now: LocalDateTime, date: string, serial: number, incoming: IncomingPayment[]): string {
-  const payments: BgMaxPayment[] = incoming.map((p, i) => ({
-    senderBankgiro: p.payerBankgiro,
-    reference: p.reference,
-    referenceAlignment: p.referenceType === 'ocr' ? 'right' : 'left',
-    amountOre: p.amountOre,
-    referenceCode: p.referenceType === 'ocr' ? '2' : p.reference ? '4' : '1',
-    paymentChannel: '1',
-    bgcSerialNumber: String(serial * 1000 + i + 1),
-    imageFlag: '0',
-    deduction: false,
-    extraReferences: [],
-    information: [],
+/** Bankgirot's reference code: 2 an OCR number, 4 one other reference, 1 none. */
+function referenceCodeOf(reference: string): string {
+  return /^\d{2,25}$/.test(reference) ? '2' : reference ? '4' : '1';
+}
+
+/** One incoming payment as its BgMax records: TK20 or TK21, then TK22/TK23, TK25, TK26–TK29. */
+function bgmaxPaymentOf(p: IncomingPayment, bgcSerialNumber: string): BgMaxPayment {
+  const fields = (reference: string, amountOre: number) => ({
+    senderBankgiro: p.payerBankgiro, reference, referenceAlignment: referenceCodeOf(reference) === '2' ? 'right' as const : 'left' as const,
+    amountOre, referenceCode: referenceCodeOf(reference), paymentChannel: '1', bgcSerialNumber, imageFlag: '0',
+  });
+  const address = p.payerAddress;
+  return {
+    ...fields(p.reference, p.amountOre),
+    deduction: p.deductionCode !== undefined,
+    ...(p.deductionCode === undefined ? {} : { deductionCode: p.deductionCode }),
+    extraReferences: (p.extraReferences ?? []).map((e) => ({ ...fields(e.reference, e.amountOre), negative: e.negative })),
+    information: p.information ?? [],
     name: p.payerName,
-  }));
+    ...(p.payerExtraName === undefined ? {} : { extraName: p.payerExtraName }),
+    ...(address?.street !== undefined || address?.postCode !== undefined ? { address: address.street ?? '', postCode: address.postCode ?? '' } : {}),
+    ...(address?.town !== undefined || address?.country !== undefined || address?.countryCode !== undefined ? { town: address.town ?? '', country: address.country ?? '', countryCode: address.countryCode ?? '' } : {}),
+    ...(p.payerOrganisationNumber === undefined ? {} : { organisationNumber: p.payerOrganisationNumber }),
+  };
+}
+
+export function bgmaxFor(core: SandboxCore, account: SandboxAccount, now: LocalDateTime, date: string, serial: number, incoming: IncomingPayment[]): string {
+  const payments: BgMaxPayment[] = incoming.map((p, i) => bgmaxPaymentOf(p, String(serial * 1000 + i + 1)));
   return writeBgMax(withBgMaxTotals({
     version: '01',
     timestamp: `${now.replace(/[-T:]/g, '')}000000`,

@@ -28,7 +28,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /sandboxes/:sandboxId/clock/advance': { summary: 'Move the simulated clock forward ({days} or {to}, at most 3,660 days per call, years 2000–2199); every passed bank day is processed', tag: 'Test helpers', body: { schema: schemas.advanceClock }, success: 200 },
   'GET /sandboxes/:sandboxId/faults': { summary: 'The fault rules', tag: 'Test helpers', success: 200 },
   'PUT /sandboxes/:sandboxId/faults': { summary: 'Replace the fault rules (match → action, first match wins)', tag: 'Test helpers', body: { schema: schemas.faults }, success: 200 },
-  'POST /sandboxes/:sandboxId/incoming-payments': { summary: 'Simulate a customer paying the company\'s bankgiro (camt.054 now, BgMax at end of day)', tag: 'Test helpers', body: { schema: schemas.incomingPayment }, success: 201 },
+  'POST /sandboxes/:sandboxId/incoming-payments': { summary: 'Simulate a customer paying the company\'s bankgiro (camt.054 now, BgMax at end of day): extra references (TK22/TK23), a deduction (TK21 with its code), information text (TK25), the payer\'s name, address and organisation number (TK26–TK29)', tag: 'Test helpers', body: { schema: schemas.incomingPayment }, success: 201 },
   'PUT /sandboxes/:sandboxId/webhook': { summary: 'Register the webhook URL (events POSTed with an HMAC-SHA256 signature)', tag: 'Test helpers', body: { schema: schemas.webhook }, success: 200 },
   'DELETE /sandboxes/:sandboxId/webhook': { summary: 'Remove the webhook', tag: 'Test helpers', success: 204 },
   'GET /sandboxes/:sandboxId/webhook/deliveries': { summary: 'Webhook deliveries with every attempt', tag: 'Test helpers', success: 200 },

@@ -223,6 +223,12 @@ export const routes: Route[] = [
       ...(v.payerName === undefined ? {} : { payerName: v.payerName }),
       ...(v.payerBankgiro === undefined ? {} : { payerBankgiro: v.payerBankgiro }),
       ...(v.accountId === undefined ? {} : { accountId: v.accountId }),
+      ...(v.extraReferences === undefined ? {} : { extraReferences: v.extraReferences }),
+      ...(v.deductionCode === undefined ? {} : { deductionCode: v.deductionCode }),
+      ...(v.information === undefined ? {} : { information: v.information }),
+      ...(v.payerExtraName === undefined ? {} : { payerExtraName: v.payerExtraName }),
+      ...(v.payerAddress === undefined ? {} : { payerAddress: v.payerAddress }),
+      ...(v.payerOrganisationNumber === undefined ? {} : { payerOrganisationNumber: v.payerOrganisationNumber }),
     });
     return fromEngine(result, (incoming) => json(201, { incomingPaymentId: incoming.id, ...incoming }));
   } },

@@ -14,6 +14,8 @@ export { CLOCK_YEARS, MAX_ADVANCE_DAYS, isLocalDateTime, withinClockRange };
 const isoDate = z.string().refine(isIsoDate, 'a real date, YYYY-MM-DD');
 const isoDateTime = z.string().refine(isLocalDateTime, 'a real date and time, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss] (hours 00–23)')
   .refine(withinClockRange, `a year from ${CLOCK_YEARS.from} to ${CLOCK_YEARS.to}`);
+/** A BgMax text field: it must fit its positions in an 80-character Latin-1 record. */
+const bgmaxText = (max: number) => z.string().max(max).regex(/^[\x20-\x7E\xA0-\xFF]*$/, 'printable Latin-1 only (BgMax records are Latin-1 text)');
 const webhookUrl = z.string().min(1).max(2048).describe('http or https; the server refuses private, link-local and (on a shared server) loopback addresses');
 
 const faultAction = z.discriminatedUnion('type', [
@@ -52,11 +54,24 @@ export const schemas = {
   ]),
   faults: z.object({ rules: z.array(z.object({ match: faultMatch.default({}), action: faultAction }).strict()).max(50) }).strict(),
   incomingPayment: z.object({
-    amountOre: z.number().int().min(1).max(1e15),
-    reference: z.string().min(1).max(25),
-    payerName: z.string().max(35).optional(),
+    amountOre: z.number().int().min(1).max(1e15).describe('the payment (TK20), or with deductionCode the deduction (TK21), in öre'),
+    reference: bgmaxText(25).min(1).describe('OCR number (digits) or another reference'),
+    payerName: bgmaxText(35).optional().describe('TK26'),
     payerBankgiro: z.string().regex(/^\d{7,8}$/).optional(),
     accountId: z.string().optional(),
+    extraReferences: z.array(z.object({
+      reference: bgmaxText(25).min(1),
+      amountOre: z.number().int().min(0).max(1e15),
+      negative: z.boolean().default(false).describe('TK23 (e.g. a credit invoice) instead of TK22'),
+    }).strict()).max(99).optional().describe('TK22/TK23: further references the payment pays, each with the part of amountOre it names'),
+    deductionCode: z.enum(['0', '1', '2']).optional().describe('makes this a TK21 deduction off the day\'s deposit: 0 whole, 1 partial with a rest, 2 the final part'),
+    information: z.array(bgmaxText(50).min(1)).max(90).optional().describe('TK25 information texts'),
+    payerExtraName: bgmaxText(35).optional().describe('TK26 extra name'),
+    payerAddress: z.object({
+      street: bgmaxText(35).optional(), postCode: bgmaxText(9).optional().describe('TK27'),
+      town: bgmaxText(35).optional(), country: bgmaxText(35).optional(), countryCode: z.string().regex(/^[A-Z]{2}$/).optional().describe('TK28'),
+    }).strict().optional(),
+    payerOrganisationNumber: z.string().regex(/^(\d{6}-?\d{4}|\d{12})$/).transform((v) => v.replace('-', '')).optional().describe('TK29'),
   }).strict(),
   webhook: z.object({ url: webhookUrl, secret: z.string().min(16).max(256).optional() }).strict(),
   signature: z.object({
