@@ -13,11 +13,11 @@
  *   ]
  */
 import { MemoryRecordLog } from '../client/append-log.ts';
+import { bgmaxFilesFromBank } from '../client/bureau/bank-bgmax.ts';
 import { BureauProgram, type BureauRecord, type SyncResult } from '../client/bureau/program.ts';
-import { withBgMaxTotals, writeBgMax } from '../formats/bankgirot/bgmax.ts';
-import { generateOcr } from '../formats/identifiers/ocr.ts';
 import { formatOreSwedish } from '../formats/money.ts';
 import { ore, ScenarioFailure, type ScenarioContext, type Step } from './dsl.ts';
+import { openOutageGate, type OutageGate } from './outage-gate.ts';
 
 interface BureauWorld {
   url: string;
@@ -27,7 +27,20 @@ interface BureauWorld {
   program: BureauProgram;
   labels: Map<string, string>;
   lastSync?: SyncResult;
+  /** What the last read of the bank's reports mailbox did (undefined when it failed). */
+  lastRead?: { files: number; booked: number; unmatched: number; alreadyRead: number } | undefined;
+  /** The link the bureau reaches the invoicing service through, when the scenario cuts it. */
+  gate?: OutageGate;
 }
+
+/** A customer's payment at the bank, to an invoice (by label) or a raw reference. */
+type BankPayment = {
+  invoice?: string; ocr?: string; amount: string; payer?: string;
+  /** TK22 parts to further invoices (TK23 when negative). */
+  extra?: { invoice?: string; ocr?: string; amount: string; negative?: boolean }[];
+  /** A TK21 deduction with this deduction code. */
+  deduction?: '0' | '1' | '2';
+};
 
 const worlds = new WeakMap<ScenarioContext, BureauWorld>();
 const kr = (o: number) => `${formatOreSwedish(o)} kr`;
@@ -73,17 +86,18 @@ type Line = { article: string; qty: number } | { text: string; qty: number; pric
 
 export const bureau = {
   given: {
-    collaboration(options: { nextInvoiceNumber?: number; round?: boolean; paymentsBy?: 'customer' | 'bureau' } = {}): Step {
+    collaboration(options: { nextInvoiceNumber?: number; round?: boolean; paymentsBy?: 'customer' | 'bureau'; outages?: boolean } = {}): Step {
       return {
-        kind: 'given', text: `a collaboration${options.nextInvoiceNumber ? ` numbering from ${options.nextInvoiceNumber}` : ''}${options.round ? ', öresavrundning' : ''}${options.paymentsBy ? `, incoming payments registered by the ${options.paymentsBy}` : ''}`,
+        kind: 'given', text: `a collaboration${options.nextInvoiceNumber ? ` numbering from ${options.nextInvoiceNumber}` : ''}${options.round ? ', öresavrundning' : ''}${options.paymentsBy ? `, incoming payments registered by the ${options.paymentsBy}` : ''}${options.outages ? ', the bureau reaching the invoicing service over a link that can go down' : ''}`,
         async run(ctx) {
           if (!ctx.target.invoicingUrl) throw new Error('this target runs no invoicing service (give --invoicing-target)');
           const url = await ctx.target.invoicingUrl();
           const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false, paymentsRegisteredBy: options.paymentsBy ?? 'customer' }) });
           const made = (await res.json()) as { collaborationId: string; companyApiKey: string; bureauApiKey: string };
           const log = new MemoryRecordLog<BureauRecord>();
-          const program = await BureauProgram.create({ log, baseUrl: url, apiKey: made.bureauApiKey, collaborationId: made.collaborationId, connection: { baseDelayMs: 10 } });
-          worlds.set(ctx, { url, companyKey: made.companyApiKey, collaborationId: made.collaborationId, log, program, labels: new Map() });
+          const gate = options.outages ? await openOutageGate(url) : undefined;
+          const program = await BureauProgram.create({ log, baseUrl: gate?.url ?? url, apiKey: made.bureauApiKey, collaborationId: made.collaborationId, connection: { baseDelayMs: 10 } });
+          worlds.set(ctx, { url, companyKey: made.companyApiKey, collaborationId: made.collaborationId, log, program, labels: new Map(), ...(gate ? { gate } : {}) });
         },
       };
     },
@@ -166,24 +180,69 @@ export const bureau = {
         }
       });
     },
-    /** The bank's BgMax return file arrives and the bureau reads it (payments by invoice label or a raw OCR). */
-    bgmaxArrives(payments: { invoice?: string; ocr?: string; amount: string; deduction?: boolean }[], options: { serialFrom?: number } = {}): Step {
-      return step('when', `a BgMax file with ${payments.length} payment(s) is read by the bureau`, async (ctx, w) => {
-        const list = payments.map((p, i) => ({
-          senderBankgiro: '0000000000', reference: p.ocr ?? [...w.program.invoices.values()].find((inv) => inv.id === id(w, p.invoice ?? ''))?.ocr ?? generateOcr('1'), referenceAlignment: 'left' as const,
-          amountOre: ore(p.amount), referenceCode: '2', paymentChannel: '1', bgcSerialNumber: String((options.serialFrom ?? 1) + i).padStart(12, '0'), imageFlag: '0',
-          deduction: p.deduction ?? false, ...(p.deduction ? { deductionCode: '0' } : {}), extraReferences: [], information: [],
-        }));
-        const file = writeBgMax(withBgMaxTotals({
-          version: '01', timestamp: '20260320101010123456', testMarker: 'T',
-          sections: [{ payeeBankgiro: '9912346', payeePlusgiro: '', currency: 'SEK', payments: list, deposit: { payeeBankAccount: '5555555555', paymentDate: '2026-03-20', depositSerialNumber: '1', amountOre: 0, currency: 'SEK', paymentCount: 0, depositType: 'K' } }],
-          trailer: { paymentCount: 0, deductionCount: 0, extraReferenceCount: 0, depositCount: 0 },
-        }));
+    /** Customers pay the company's bankgiro at the simulated bank: camt.054 now, the BgMax at the end of the day. */
+    bankPayments(payments: BankPayment[]): Step {
+      return step('when', `${payments.length} customer(s) pay the company's bankgiro at the bank`, async (ctx, w) => {
+        const reference = async (p: { invoice?: string; ocr?: string }) => p.ocr ?? String((await api(w, 'GET', `/v1/invoices/${id(w, p.invoice ?? '')}`)).json['ocr']);
+        for (const p of payments) {
+          const body = {
+            amountOre: ore(p.amount), reference: await reference(p), payerName: p.payer ?? 'Kund AB',
+            ...(p.extra ? { extraReferences: await Promise.all(p.extra.map(async (e) => ({ reference: await reference(e), amountOre: ore(e.amount), negative: e.negative ?? false }))) } : {}),
+            ...(p.deduction ? { deductionCode: p.deduction } : {}),
+          };
+          const res = await fetch(`${ctx.target.baseUrl}/sandboxes/${ctx.sandbox.sandboxId}/incoming-payments`, { method: 'POST', headers: { authorization: `Bearer ${ctx.sandbox.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          if (res.status !== 201) throw new Error(`the bank refused the incoming payment: HTTP ${res.status} ${await res.text()}`);
+        }
+      });
+    },
+    /** The bureau reads every BgMax file in the bank's reports mailbox (a refusal is kept for then.refusedNaming). */
+    readBgMaxFromBank(): Step {
+      return step('when', "the bureau reads the BgMax files in the bank's reports mailbox", async (ctx, w) => {
+        w.lastRead = undefined;
         try {
-          await w.program.readBgMax(file);
+          const files = await bgmaxFilesFromBank({ baseUrl: ctx.target.baseUrl, bank: ctx.bank, apiKey: ctx.sandbox.apiKey });
+          const read = { files: files.length, booked: 0, unmatched: 0, alreadyRead: 0 };
+          for (const f of files) {
+            const r = await w.program.readBgMax(f.bytes);
+            read.booked += r.booked.length;
+            read.unmatched += r.unmatched.length;
+            read.alreadyRead += r.alreadyRead;
+          }
+          w.lastRead = read;
         } catch (error) {
           ctx.lastError = error instanceof Error ? error : new Error(String(error));
         }
+      });
+    },
+    assignUnmatched(reference: string, invoice: string): Step {
+      return step('when', `a person assigns the waiting payment with reference ${reference} to ${invoice}`, async (_ctx, w) => {
+        const u = w.program.unmatched().find((x) => x.reference === reference);
+        if (!u) throw new Error(`no payment with reference ${reference} waits`);
+        await w.program.assign(u.identity, id(w, invoice));
+      });
+    },
+    invoicingDown(): Step {
+      return step('when', 'the invoicing service goes down (as the bureau sees it)', async (_ctx, w) => {
+        if (!w.gate) throw new Error('give bureau.given.collaboration({ outages: true })');
+        w.gate.up = false;
+      });
+    },
+    invoicingUp(): Step {
+      return step('when', 'the invoicing service is back', async (_ctx, w) => {
+        if (!w.gate) throw new Error('give bureau.given.collaboration({ outages: true })');
+        w.gate.up = true;
+      });
+    },
+    /** A sync that is expected to fail (the error is kept for then.refusedNaming). */
+    syncFails(): Step {
+      return step('when', 'the bureau tries to sync', async (ctx, w) => {
+        try {
+          w.lastSync = await w.program.sync();
+        } catch (error) {
+          ctx.lastError = error instanceof Error ? error : new Error(String(error));
+          return;
+        }
+        throw new Error('the sync went through');
       });
     },
     bureauReadsNotes(): Step {
@@ -251,6 +310,21 @@ export const bureau = {
     },
     unmatched(reasons: string[]): Step {
       return step('then', `waiting for a person: ${reasons.join(', ') || 'nothing'}`, async (ctx, w) => check(ctx, 'unmatched payments', reasons, w.program.unmatched().map((u) => u.reason)));
+    },
+    lastRead(expected: Partial<{ files: number; booked: number; unmatched: number; alreadyRead: number }>): Step {
+      return step('then', `the last mailbox read: ${JSON.stringify(expected)}`, async (ctx, w) => {
+        if (!w.lastRead) fail(ctx, 'mailbox read', expected, ctx.lastError?.message ?? 'no read');
+        check(ctx, 'mailbox read', expected, Object.fromEntries(Object.keys(expected).map((k) => [k, w.lastRead?.[k as keyof typeof expected]])));
+      });
+    },
+    /** Every payment in the bureau's journal once, every bureau payment in the invoicing program once. */
+    paymentsOnce(count: number): Step {
+      return step('then', `${count} payment(s) booked, each once, in both programs`, async (ctx, w) => {
+        const sources = w.program.journal.vouchers.filter((v) => v.series === 'I' && v.source.startsWith('payment:')).map((v) => v.source);
+        check(ctx, 'payment vouchers (all, distinct)', [count, count], [sources.length, new Set(sources).size]);
+        const registered = ((await api(w, 'GET', '/v1/payments?limit=500')).json.items ?? []).map((p) => String(p['identity']));
+        check(ctx, 'payments in the invoicing program (distinct)', registered.length, new Set(registered).size);
+      });
     },
     bookedOnce(): Step {
       return step('then', 'every invoice is booked exactly once', async (ctx, w) => {
