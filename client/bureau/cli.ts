@@ -45,7 +45,8 @@ function run(action: (g: Global, o: Options, ...positional: string[]) => Promise
     const command = args[args.length - 1] as Command;
     const options = args[args.length - 2] as Options;
     const g = command.optsWithGlobals() as Global & Options;
-    const positional = args.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : [String(a)]));
+    // An optional argument left out arrives as undefined (read-bgmax --from-bank has no FILE).
+    const positional = args.slice(0, -2).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a.map(String) : [String(a)]));
     try {
       const out = await action(g, options, ...positional);
       if (out) console.log(g.json ? JSON.stringify(out.json, null, 2) : out.text);
