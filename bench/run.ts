@@ -19,6 +19,17 @@ section('simulator (d): 1,000-payment upload, sandbox holding 100,000 payments v
 console.log(await benchScaling());
 section('simulator (e): cold start');
 console.log(await benchColdStart());
+section('simulator (f): PostgreSQL (sandbank start --store): vs lowdb, two servers on one database vs one, 10k intake vs raw saxes');
+{
+  const { benchPostgresIntake, benchPostgresStatus, benchPostgresUploads, benchPostgresUrl } = await import('./postgres.ts');
+  const url = benchPostgresUrl();
+  if (url === undefined) console.log('skipped: no PostgreSQL (set SANDBANK_BENCH_PG_URL=postgres://… to measure it)');
+  else {
+    console.log(await benchPostgresStatus(url));
+    console.log(await benchPostgresUploads(url));
+    console.log(await benchPostgresIntake(url));
+  }
+}
 section('scenarios: the whole catalogue in-process, both banks (target ≤ 15 s wall)');
 {
   const { loadCatalog, runAll } = await import('../scenarios/runner.ts');

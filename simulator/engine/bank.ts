@@ -20,7 +20,7 @@ import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
-import { coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
+import { applyChangesSince, coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
 import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
@@ -133,6 +133,15 @@ export class Engine {
    * stored state queues the rest (files still RECEIVED, cancellations still REQUESTED).
    */
   private async reload(state: SandboxState, tx: SandboxTransaction): Promise<boolean> {
+    // A loaded copy at a known version takes only what was written since (decision 0012).
+    if (state.loaded && state.version >= 0) {
+      if (!(await applyChangesSince(this.options.store, tx, state))) {
+        this.unregister(state.core.id);
+        return false;
+      }
+      state.version = tx.version;
+      return true;
+    }
     const fresh = await loadSandbox(this.options.store, tx, state.core.id, { contents: true });
     if (!fresh) {
       this.unregister(state.core.id);

@@ -188,17 +188,11 @@ export interface StateParts {
   pendingUploads: { fileId: string; bytes: Uint8Array }[];
 }
 
-/** A sandbox's contents (files with their payments, reports, bookings, queued validations) into its state. */
-function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): void {
-  for (const file of parts.files) indexFile(state, file);
-  state.reports.push(...parts.reports);
-  state.reports.sort((a, b) => a.sequence - b.sequence);
-  for (const [date, day] of parts.days) state.days.set(date, day);
-  for (const upload of parts.pendingUploads) {
-    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
-  }
-  // Cancellations recorded but not yet resolved (the server that took them stopped, or
-  // another server took them): whichever server reads the sandbox next resolves them.
+/**
+ * Cancellations recorded but not yet resolved (the server that took them stopped, or another
+ * server took them): whichever server reads the sandbox next resolves them.
+ */
+function requestedCancellations(state: SandboxState): PendingCancellation[] {
   const requested = new Map<string, PendingCancellation>();
   for (const payment of state.payments.values()) {
     const cancellation = payment.cancellation;
@@ -208,7 +202,64 @@ function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): 
     job.paymentIds.push(payment.id);
     requested.set(key, job);
   }
-  state.queue.push(...requested.values());
+  return [...requested.values()];
+}
+
+/**
+ * Brings a loaded copy up to date inside a mutation's transaction (decision 0012): the core,
+ * and only the files, reports, booking days and event batches written after the copy's
+ * version. Files still RECEIVED and cancellations still REQUESTED are queued as on a load.
+ * False when the sandbox is gone.
+ */
+export async function applyChangesSince(store: StorePort, tx: SandboxTransaction, state: SandboxState): Promise<boolean> {
+  const id = state.core.id;
+  const value = await tx.get(sandboxCollection, id);
+  if (value === undefined) return false;
+  const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
+  state.core = core;
+  if (lastStatementDate !== undefined) state.lastStatementDate = lastStatementDate;
+  const queued = new Set(state.queue.flatMap((job) => (job.kind === 'validate' ? [job.fileId] : [])));
+  const batches: StateParts['batches'] = [];
+  for (const doc of await tx.changedSince([col(id, 'files'), col(id, 'reports'), col(id, 'days'), col(id, 'events')], state.version)) {
+    if (doc.collection === col(id, 'files')) {
+      const file = fileFromDocument(doc.value);
+      indexFile(state, file);
+      if (file.status === 'RECEIVED' && !queued.has(file.id)) {
+        const bytes = await loadRaw(store, id, file.id);
+        if (bytes) state.queue.push({ kind: 'validate', fileId: file.id, source: { bytes } });
+      }
+    } else if (doc.collection === col(id, 'reports')) {
+      const meta = (doc.value as { meta: ReportMeta }).meta;
+      const at = state.reports.findIndex((r) => r.id === meta.id);
+      if (at >= 0) state.reports[at] = meta;
+      else state.reports.push(meta);
+    } else if (doc.collection === col(id, 'days')) {
+      state.days.set(doc.id, doc.value as DayBook);
+    } else {
+      batches.push({ id: doc.id, ...(doc.value as EventBatch) });
+    }
+  }
+  state.reports.sort((a, b) => a.sequence - b.sequence);
+  // A batch written again carries its deliveries' new attempts; its events are already here.
+  const known = batches.map((batch) => ({ ...batch, events: batch.events.filter((e) => !state.eventsById.has(e.id)) }));
+  for (const batch of batches) for (const [eventId, delivery] of Object.entries(batch.deliveries)) state.deliveries.set(eventId, delivery);
+  fillEvents(state, known);
+  for (const batch of batches) state.batches.set(batch.id, batch.events.map((e) => e.id));
+  core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
+  state.queue = [...state.queue.filter((job) => job.kind === 'validate'), ...requestedCancellations(state)];
+  return true;
+}
+
+/** A sandbox's contents (files with their payments, reports, bookings, queued validations) into its state. */
+function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): void {
+  for (const file of parts.files) indexFile(state, file);
+  state.reports.push(...parts.reports);
+  state.reports.sort((a, b) => a.sequence - b.sequence);
+  for (const [date, day] of parts.days) state.days.set(date, day);
+  for (const upload of parts.pendingUploads) {
+    if (state.files.get(upload.fileId)?.status === 'RECEIVED') state.queue.push({ kind: 'validate', fileId: upload.fileId, source: { bytes: upload.bytes } });
+  }
+  state.queue.push(...requestedCancellations(state));
   state.loaded = true;
 }
 

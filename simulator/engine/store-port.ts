@@ -62,6 +62,12 @@ export interface SandboxTransaction {
   list(collection: string): Promise<{ id: string; value: unknown }[]>;
   /** A group written inside the transaction: visible to others, with the new version, when it commits. */
   putMany(writes: readonly DocumentWrite[]): Promise<void>;
+  /**
+   * The documents of these collections written by transactions after version `since` (a
+   * copy at `since` is brought up to date with them); a store that keeps no per-document
+   * versions returns every document of the collections.
+   */
+  changedSince(collections: readonly string[], since: number): Promise<{ collection: string; id: string; value: unknown }[]>;
   delete(collection: string, id: string): Promise<void>;
   deleteCollection(collection: string): Promise<void>;
 }

@@ -144,6 +144,19 @@ describe.skipIf(!server.available)(`PostgresStore${server.available ? '' : ` (sk
     expect((await a.transaction('sbx_race', async (tx) => tx.version)).version).toBe(20);
   });
 
+  it('changedSince returns the documents written by transactions after a version, and no others', async () => {
+    const s = store();
+    await s.putMany([{ collection: 'sandboxes/sbx_ch/files', id: 'before', value: 0 }]);
+    const first = await s.transaction('sbx_ch', async (tx) => tx.putMany([{ collection: 'sandboxes/sbx_ch/files', id: 'f1', value: 1 }, { collection: 'sandboxes/sbx_ch/days', id: 'd1', value: 1 }]));
+    await s.transaction('sbx_ch', async (tx) => tx.putMany([{ collection: 'sandboxes/sbx_ch/files', id: 'f2', value: 2 }, { collection: 'sandboxes/sbx_ch/files', id: 'f1', value: 11 }]));
+    const seen = await s.transaction('sbx_ch', async (tx) => ({
+      sinceFirst: await tx.changedSince(['sandboxes/sbx_ch/files', 'sandboxes/sbx_ch/days'], first.version),
+      sinceStart: await tx.changedSince(['sandboxes/sbx_ch/days'], 0),
+    }));
+    expect(seen.value.sinceFirst).toEqual([{ collection: 'sandboxes/sbx_ch/files', id: 'f1', value: 11 }, { collection: 'sandboxes/sbx_ch/files', id: 'f2', value: 2 }]);
+    expect(seen.value.sinceStart).toEqual([{ collection: 'sandboxes/sbx_ch/days', id: 'd1', value: 1 }]);
+  });
+
   it('a transaction that throws commits nothing and keeps the version', async () => {
     const s = store();
     await expect(s.transaction('sbx_fail', async (tx) => {

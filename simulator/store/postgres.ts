@@ -48,15 +48,24 @@ function lastWrites(writes: readonly DocumentWrite[]): { collections: string[]; 
   return { collections: rows.map((r) => r.collection), ids: rows.map((r) => r.id), values: rows.map((r) => r.text) };
 }
 
-async function upsert(db: Queryable, writes: readonly DocumentWrite[]): Promise<void> {
+/** `version`: the sandbox version the writing transaction commits (0 outside one). */
+async function upsert(db: Queryable, writes: readonly DocumentWrite[], version = 0): Promise<void> {
   if (writes.length === 0) return;
   const { collections, ids, values } = lastWrites(writes);
   await db.query(
-    `INSERT INTO sandbank_documents (collection, id, value)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT (collection, id) DO UPDATE SET value = EXCLUDED.value`,
-    [collections, ids, values],
+    `INSERT INTO sandbank_documents (collection, id, value, written_at_version)
+     SELECT c, i, v, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS w(c, i, v)
+     ON CONFLICT (collection, id) DO UPDATE SET value = EXCLUDED.value, written_at_version = EXCLUDED.written_at_version`,
+    [collections, ids, values, version],
   );
+}
+
+async function changedSince(db: Queryable, collections: readonly string[], version: number): Promise<{ collection: string; id: string; value: unknown }[]> {
+  const result = await db.query<{ collection: string; id: string; value: string }>(
+    'SELECT collection, id, value FROM sandbank_documents WHERE collection = ANY($1::text[]) AND written_at_version > $2 ORDER BY collection, id',
+    [[...collections], version],
+  );
+  return result.rows.map((row) => ({ collection: row.collection, id: row.id, value: JSON.parse(row.value) }));
 }
 
 async function getDocument(db: Queryable, collection: string, id: string): Promise<unknown> {
@@ -236,8 +245,10 @@ export class PostgresStore implements StorePort {
         putMany: async (writes) => {
           lastWrites(writes);
           wrote ||= writes.length > 0;
-          await upsert(client, writes);
+          // Stamped with the version this transaction commits: readers at an older one fetch them.
+          await upsert(client, writes, version + 1);
         },
+        changedSince: (collections, since) => changedSince(client, collections, since),
         delete: async (collection, id) => {
           wrote = true;
           await deleteDocument(client, collection, id);
