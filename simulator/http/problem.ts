@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineErrorCode } from '../engine/errors.ts';
 import type { ApiResponse } from './types.ts';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 
-export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR'
+export type HttpErrorCode = EngineErrorCode | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_JSON' | 'UNKNOWN_BANK' | 'INTERNAL_ERROR' | 'STORE_UNAVAILABLE'
   | 'MALFORMED_REQUEST' | 'MALFORMED_PATH' | 'HEADERS_TOO_LARGE' | 'OPERATOR_KEY_REQUIRED' | 'SANDBOX_QUOTA_EXCEEDED' | 'WEBHOOK_URL_REFUSED'
   | 'EXPORT_UNREADABLE' | 'EXPORT_VERSION_UNSUPPORTED' | 'EXPORT_DIGEST_MISMATCH' | 'EXPORT_SIGNATURE_INVALID' | 'EXPORT_INVALID';
 
@@ -35,6 +36,7 @@ export const PROBLEMS: Record<HttpErrorCode, { status: number; title: string }> 
   INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
   UNKNOWN_BANK: { status: 404, title: 'Unknown bank' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  STORE_UNAVAILABLE: { status: 503, title: 'The store cannot be reached' },
   MALFORMED_REQUEST: { status: 400, title: 'Malformed HTTP request' },
   MALFORMED_PATH: { status: 400, title: 'Malformed percent-encoding in the path or query' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
@@ -69,6 +71,11 @@ export function problem(code: HttpErrorCode, detail: string, extra: Record<strin
  */
 export function internalError(error: unknown, log: (line: string) => void = (line) => console.error(line)): ApiResponse {
   const correlationId = randomUUID();
+  if (isStoreUnavailable(error)) {
+    // Not a defect: one line, no stack; the client is told to come back.
+    log(`[sandbank] store unavailable ${correlationId}: ${error instanceof Error ? error.message : String(error)}`);
+    return problem('STORE_UNAVAILABLE', `the store cannot be reached; retry the request (correlation id ${correlationId})`, { correlationId }, { 'retry-after': '1' });
+  }
   log(`[sandbank] internal error ${correlationId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return problem('INTERNAL_ERROR', `internal error (correlation id ${correlationId})`, { correlationId });
 }

@@ -13,6 +13,7 @@ import type { Engine } from '../engine/bank.ts';
 import type { InternetBankUser, SandboxCore } from '../engine/model.ts';
 import { InternetBankAuth, type AuthOptions, type Session } from './auth.ts';
 import { randomUUID } from 'node:crypto';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 import { accountsPage, enrolPage, errorPage, filesPage, futurePage, layout, loginPage, totpPage, type Lang, type PageContext } from './views.ts';
 
 const SESSION_COOKIE = 'sb_session';
@@ -271,6 +272,13 @@ function errorPageFor(error: unknown, req: Request, res: Response, _next: NextFu
   const lang = pageLang(req);
   const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
   let text: string;
+  if (isStoreUnavailable(error)) {
+    const correlationId = randomUUID();
+    console.error(`[sandbank] internet bank: store unavailable ${correlationId}: ${error instanceof Error ? error.message : String(error)}`);
+    if (res.headersSent) return void res.end();
+    const busy = tr(lang, `Banken kan inte nås just nu. Försök igen om en stund (referens ${correlationId}).`, `The bank cannot be reached right now. Try again in a moment (reference ${correlationId}).`);
+    return void res.status(503).set('retry-after', '1').type('html').send(errorPage({ bank: pageBank(req), lang }, 503, busy));
+  }
   if (status === 500) {
     const correlationId = randomUUID();
     console.error(`[sandbank] internet bank internal error ${correlationId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
