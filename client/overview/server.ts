@@ -19,6 +19,7 @@ const PROBLEMS: Record<OverviewProblemCode, { status: number; title: string }> =
   UNAUTHORIZED: { status: 401, title: 'Missing or invalid upload token' },
   COMPANY_NOT_FOUND: { status: 404, title: 'Company not found' },
   COMPANY_NOT_IDENTIFIED: { status: 422, title: 'The file does not identify one of your companies' },
+  COMPANY_MISMATCH: { status: 409, title: 'The file belongs to another company' },
   USERNAME_TAKEN: { status: 409, title: 'User name taken' },
   SIE_INVALID: { status: 422, title: 'SIE file refused' },
   SIE_TOO_LARGE: { status: 413, title: 'SIE file too large' },

@@ -9,7 +9,7 @@ import type { FiscalYear } from './fiscal-year.ts';
 import { importSie } from './sie-import.ts';
 import type { Bureau, Company, CustomerUser, OverviewStore, Registry } from './store.ts';
 
-export type OverviewErrorCode = 'COMPANY_NOT_FOUND' | 'COMPANY_NOT_IDENTIFIED' | 'USERNAME_TAKEN' | 'SIE_INVALID' | 'INVALID_REQUEST';
+export type OverviewErrorCode = 'COMPANY_NOT_FOUND' | 'COMPANY_NOT_IDENTIFIED' | 'COMPANY_MISMATCH' | 'USERNAME_TAKEN' | 'SIE_INVALID' | 'INVALID_REQUEST';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: OverviewErrorCode; message: string; issues?: FormatIssue[] };
 
@@ -162,6 +162,12 @@ export class OverviewService {
       return companyId === undefined
         ? { ok: false, code: 'COMPANY_NOT_IDENTIFIED', message: `no company of this bureau has the file's organisation number "${imported.organisationNumber ?? ''}"; name the company (--company)` }
         : { ok: false, code: 'COMPANY_NOT_FOUND', message: `no company "${companyId}" among this bureau's customers` };
+    }
+    // Naming a company never overrides the file's own #ORGNR: another company's books would
+    // silently replace this one's. A file without an organisation number is taken as named.
+    const fileOrg = digits(imported.organisationNumber);
+    if (companyId !== undefined && fileOrg !== '' && company.organisationNumber !== undefined && digits(company.organisationNumber) !== fileOrg) {
+      return { ok: false, code: 'COMPANY_MISMATCH', message: `the file is for organisation number ${imported.organisationNumber ?? ''}, but "${company.id}" is ${company.organisationNumber}; nothing was changed (upload it to the company it belongs to)` };
     }
     return this.exclusive(`company:${company.id}`, async () => {
       const data = await this.options.store.loadCompany(company.id);

@@ -90,6 +90,18 @@ describe('SIE upload by the bureau', () => {
     expect(unknown.status).toBe(422);
     expect((await problemOf(unknown)).code).toBe('COMPANY_NOT_IDENTIFIED');
   });
+
+  it('refuses a file whose #ORGNR is another company\'s even when a company is named, and keeps what is stored', async () => {
+    const cookie = await logIn(overview.url, 'anna@snickeri', 'lösenord-anna');
+    const before = (await page('/overview?year=20260101&month=202603', cookie)).html;
+    const other = encodeSie(text(ledgerExport(9_000_00)).replace('#ORGNR 556512-3456', '#ORGNR 559999-0000').replace(/#KSUMMA \d+/, '').replace('#KSUMMA\r\n', ''));
+    const res = await uploadBytes(overview.url, overview.token, 'snickeri', other);
+    expect(res.status).toBe(409);
+    const refused = await problemOf(res);
+    expect(refused.code).toBe('COMPANY_MISMATCH');
+    expect(refused.detail).toContain('559999-0000');
+    expect((await page('/overview?year=20260101&month=202603', cookie)).html).toBe(before);
+  });
 });
 
 describe('bad SIE is refused with its line numbers, and nothing stored is lost', () => {
@@ -209,9 +221,11 @@ describe.skipIf(!HAS_SHARED)('the real SIE samples in ../shared/samples/sie', ()
   });
 
   it('the Visma #SIETYP 1 file shows the year\'s figures and says months need a type 2–4 file', async () => {
-    const res = await uploadBytes(overview.url, overview.token, 'bageri', sample('SIE-fil_fran_Visma_Eget_Aktiebolag_2010.se'));
+    // Named to the bakery it is refused: the file's #ORGNR is Övningsföretaget's.
+    expect((await uploadBytes(overview.url, overview.token, 'bageri', sample('SIE-fil_fran_Visma_Eget_Aktiebolag_2010.se'))).status).toBe(409);
+    const res = await uploadBytes(overview.url, overview.token, 'ovning', sample('SIE-fil_fran_Visma_Eget_Aktiebolag_2010.se'));
     expect(res.status).toBe(200);
-    const cookie = await logIn(overview.url, 'bo@bageri', 'lösenord-bo');
+    const cookie = await logIn(overview.url, 'olle@ovning', 'lösenord-olle');
     const html = (await page('/overview?year=20100101', cookie)).html.replace(/\u00a0/g, ' ');
     expect(html).toContain('SIE typ 1');
     expect(html).toContain('kräver en SIE-fil av typ 2, 3 eller 4');

@@ -18,9 +18,12 @@ export async function startTestOverview(options: { dataDir?: string } = {}): Pro
   const { token: otherToken, bureau: other } = await service.createBureau('Andra byrån AB', 'bureau-token-2');
   await service.createCompany(bureau.id, { id: 'snickeri', name: 'Fjällbacka Snickeri AB', organisationNumber: '556512-3456' });
   await service.createCompany(bureau.id, { id: 'bageri', name: 'Bageriet i Grebbestad AB', organisationNumber: '556677-8899' });
+  // The company Visma's official sample file belongs to (its #ORGNR).
+  await service.createCompany(bureau.id, { id: 'ovning', name: 'Övningsföretaget AB', organisationNumber: '556252-9155' });
   await service.createCompany(other.id, { id: 'annan', name: 'Annan kund AB' });
   await service.addUser(bureau.id, 'snickeri', { username: 'anna@snickeri', name: 'Anna Snickare', password: 'lösenord-anna' });
   await service.addUser(bureau.id, 'bageri', { username: 'bo@bageri', name: 'Bo Bagare', password: 'lösenord-bo' });
+  await service.addUser(bureau.id, 'ovning', { username: 'olle@ovning', name: 'Olle Övning', password: 'lösenord-olle' });
   let nowMs = Date.parse('2026-04-02T08:00:00Z');
   const running = await listenOverview(createOverviewApp({ service, nowMs: () => (nowMs += 1000), log: () => undefined }));
   return { ...running, service, token, otherToken };
