@@ -25,7 +25,9 @@ const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== n
 
 /** A value's identity for counting: primitives by themselves, objects and arrays by their JSON. */
 function keyOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? `\u0001${JSON.stringify(value)}` : value;
+  if (typeof value !== 'object' || value === null) return value;
+  // Most payments' reasons are empty: no JSON needed to say so.
+  return Array.isArray(value) && value.length === 0 ? '\u0001[]' : `\u0001${JSON.stringify(value)}`;
 }
 
 /** Undefined when the records hold something this form cannot say (a null field, an empty nested object). */
@@ -78,33 +80,35 @@ export function compactRecords(records: readonly Row[]): CompactRecords | undefi
       read.push((r) => (r[field] === undefined ? ABSENT : r[field]));
     }
   }
+  // Each cell's value and identity are computed once (an object's identity is its JSON).
   const common: unknown[] = [];
-  const commonKeys: unknown[] = [];
+  const cells: { values: unknown[]; keys: unknown[]; commonKey: unknown }[] = [];
   for (const reader of read) {
-    const counts = new Map<unknown, { n: number; value: unknown }>();
-    let best: { n: number; value: unknown } | undefined;
-    for (const record of records) {
-      const value = reader(record);
-      const key = keyOf(value);
+    const values = records.map(reader);
+    const keys = values.map(keyOf);
+    const counts = new Map<unknown, { n: number; value: unknown; key: unknown }>();
+    let best: { n: number; value: unknown; key: unknown } | undefined;
+    for (let r = 0; r < keys.length; r++) {
+      const key = keys[r];
       let entry = counts.get(key);
       if (!entry) {
-        entry = { n: 0, value };
+        entry = { n: 0, value: values[r], key };
         counts.set(key, entry);
       }
       entry.n++;
       if (!best || entry.n > best.n) best = entry;
     }
     common.push(best?.value ?? ABSENT);
-    commonKeys.push(keyOf(best?.value ?? ABSENT));
+    cells.push({ values, keys, commonKey: best?.key ?? ABSENT });
   }
-  const rows = records.map((record) => {
+  const rows = records.map((_, r) => {
     const row: unknown[] = [];
     let last = -1;
-    for (let c = 0; c < read.length; c++) {
-      const value = (read[c] as (r: Row) => unknown)(record);
-      if (keyOf(value) === commonKeys[c]) row.push(null);
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c] as (typeof cells)[number];
+      if (cell.keys[r] === cell.commonKey) row.push(null);
       else {
-        row.push(value);
+        row.push(cell.values[r]);
         last = c;
       }
     }
