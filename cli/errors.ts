@@ -17,6 +17,7 @@ interface SystemError {
   address?: string;
   port?: number;
   hostname?: string;
+  syscall?: string;
 }
 
 function systemError(value: unknown): SystemError | undefined {
@@ -46,6 +47,8 @@ export function describeError(error: unknown): string {
   const system = systemError(error);
   if (system?.code === 'EADDRINUSE') return `port ${system.port ?? ''} is already in use: stop what is listening there or choose another with --port`.replace('port  is', 'the port is');
   if (system?.code === 'EACCES' && system.port !== undefined) return `not allowed to listen on port ${system.port}: choose a port above 1023 with --port`;
+  if (system?.code === 'ENOTFOUND' && system.syscall === 'getaddrinfo') return `no host named ${system.hostname ?? 'so'} resolves: give --host (or SANDBANK_HOST) an IP address of this machine, 0.0.0.0 for every interface, or a name that resolves`;
+  if (system?.code === 'EADDRNOTAVAIL') return `${system.address ?? 'that address'} is not an address of this machine: give --host (or SANDBANK_HOST) one of its addresses, 0.0.0.0 for every interface or 127.0.0.1`;
   if (isFetchFailure(error)) return unreachable('the server', error).message;
   return error instanceof Error ? error.message : String(error);
 }

@@ -40,7 +40,9 @@ function positiveInteger(value: string): number {
 }
 
 function isoDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('a date as YYYY-MM-DD.');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError('a date as YYYY-MM-DD.');
+  const month = Number(value.slice(5, 7));
+  if (!isIsoDate(value)) throw new InvalidArgumentError(`not a calendar date (${month < 1 || month > 12 ? `there is no month ${value.slice(5, 7)}` : `${value.slice(0, 7)} has no day ${value.slice(8)}`}).`);
   return value;
 }
 

@@ -47,6 +47,8 @@ function positiveInteger(value: string): string {
 
 /** An IP address or a host name; node would otherwise fail later with a bare getaddrinfo error. */
 function listenAddress(value: string): string {
+  // A dotted run of digits is meant as an IPv4 address: 999.1.1.1 must not pass as a host name.
+  if (/^[\d.]+$/.test(value) && !ipaddr.IPv4.isValidFourPartDecimal(value)) throw new InvalidArgumentError('not an IPv4 address (four numbers 0–255, e.g. 127.0.0.1 or 0.0.0.0).');
   if (ipaddr.isValid(value) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value)) return value;
   throw new InvalidArgumentError('expected an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name.');
 }

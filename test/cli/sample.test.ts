@@ -67,6 +67,17 @@ describe('sandbank sample (the real CLI)', () => {
     expect((await upload(bad)).payments[0]?.reasons[0]?.code).toBe('AC02');
   });
 
+  it.each([
+    ['2026-02-30', /not a calendar date \(2026-02 has no day 30\)\.$/],
+    ['2026-13-01', /not a calendar date \(there is no month 13\)\.$/],
+    ['tomorrow', /a date as YYYY-MM-DD\.$/],
+  ])('--date %s is refused in one line saying what is wrong', (date, message) => {
+    const run = sandbank(['sample', 'pain001', '--date', date]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+  });
+
   it('a wrong API key is one line naming the request', async () => {
     const run = await sandbankAsync(['sample', 'pain001', '--base-url', simulator.url, '--sandbox', 'sbx_nope', '--api-key', 'sk_test_wrong']);
     expect(run.code).toBe(1);

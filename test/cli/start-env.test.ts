@@ -68,6 +68,9 @@ describe('sandbank start options from the environment (the real CLI)', () => {
     [{ SANDBANK_HOST: 'not a host' }, /^error: option '--host <address>' value 'not a host' from env 'SANDBANK_HOST' is invalid\. expected an IP address/],
     [{ SANDBANK_WEBHOOK_ALLOW: 'hooks.test,10.0.0.0/99' }, /^error: option '--webhook-allow <hosts>' value .* is invalid\. "10\.0\.0\.0\/99" is neither a host name, an IP address nor a CIDR range/],
     [{ SANDBANK_TRUST_PROXY: 'maybe' }, /^error: environment variable SANDBANK_TRUST_PROXY="maybe" is invalid: use 1 \(on\) or 0 \(off\)$/],
+    [{ SANDBANK_HOST: '999.1.1.1' }, /^error: option '--host <address>' value '999\.1\.1\.1' from env 'SANDBANK_HOST' is invalid\. not an IPv4 address/],
+    [{ SANDBANK_HOST: 'nosuch.invalid' }, /^error: no host named nosuch\.invalid resolves: give --host \(or SANDBANK_HOST\)/],
+    [{ SANDBANK_HOST: '192.0.2.1' }, /^error: 192\.0\.2\.1 is not an address of this machine: give --host \(or SANDBANK_HOST\)/],
     [{ SANDBANK_PORT: '70000' }, /^error: option '--port <port>' value '70000' from env 'SANDBANK_PORT' is invalid\. a port is a whole number/],
   ])('a bad value from the environment is one line and exit 1: %o', (env, message) => {
     const run = sandbank(['start', '--memory'], { env });
