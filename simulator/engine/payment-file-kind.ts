@@ -87,7 +87,8 @@ export function notAPaymentFile(bytes: Uint8Array, profile: BankProfile): Intake
   return {
     // The file's format field stays what the upload's first byte said (XML or not), as before.
     format: found.xml ? 'pain.001.001.03' : 'lb',
-    messageId: '',
+    // An LB file's id is its sender and content hash; this one has no sender to name.
+    messageId: found.xml ? '' : 'UNKNOWN',
     fileRejections: [{ code: 'FF01', message }],
     issues: [issue('FORMAT_UNKNOWN', '/', message)],
     payments: [],

@@ -35,6 +35,7 @@ describe('an upload that is not a payment file (real HTTP)', () => {
     expect(reason.message).toMatch(what);
     expect(reason.message).toMatch(/Swedbank takes pain\.001\.001\.03 or pain\.001\.001\.09 XML .*, or a Bankgirot LB payment order/);
     expect(JSON.stringify(file.json)).not.toMatch(/record type/);
+    expect(file.json.messageId).toMatch(type === 'application/xml' && body.startsWith('<') ? /^$/ : /^UNKNOWN-[0-9a-f]{12}$/);
     const reports = await call(target, 'GET', '/v1/swedbank/reports?type=pain.002', { key: s.apiKey });
     const raw = await call(target, 'GET', `/v1/swedbank/reports/${reports.json.reports.at(-1).reportId}`, { key: s.apiKey });
     const original = parsePain002(raw.text).value?.original;
