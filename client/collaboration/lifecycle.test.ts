@@ -110,4 +110,15 @@ describe('collaboration lifecycle', () => {
     expect(billing(lc, '2026-12-31').map((p) => p.from)).toEqual(['2026-01-01', '2026-04-01', '2026-07-01']);
     expect(lc.audit.at(-1)).toMatchObject({ at: '2026-08-14T16:00:00', who: ADMIN, action: 'terminated' });
   });
+
+  it('a change of invoice recipient scheduled after the end is cancelled by the termination, and the audit says so', () => {
+    const lc = run([
+      ['2026-01-05T09:00:00', (lc, at) => activate(lc, { collaborationId: 'c', recipient: 'bureau', period: 'quarterly' }, at, BUREAU), () => undefined],
+      ['2026-02-10T09:00:00', (lc, at) => changeRecipient(need(lc), 'customer', at, BUREAU), (lc) => expect(recipientOn(lc, '2026-04-01')).toBe('customer')],
+      ['2026-03-01T09:00:00', (lc, at) => terminate(need(lc), 'read-only', at, ADMIN), () => undefined],
+    ]);
+    expect(lc.recipients).toEqual([{ from: '2026-01-01', recipient: 'bureau' }]);
+    expect(recipientOn(lc, '2026-04-01')).toBe('bureau');
+    expect(lc.audit.at(-1)?.detail).toContain('cancelled: the customer as invoice recipient from 2026-04-01');
+  });
 });

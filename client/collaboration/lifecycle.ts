@@ -173,9 +173,14 @@ export function addUser(lc: CollaborationLifecycle, user: Omit<LifecycleUser, 'a
 export function terminate(lc: CollaborationLifecycle, mode: AfterTermination, at: string, who: string): LifecycleResult<CollaborationLifecycle> {
   const w = writable(lc);
   if (!w.ok) return w;
+  // A change of recipient scheduled for a period after the end never takes effect.
+  const day = dayOf(at);
+  const cancelled = lc.recipients.filter((r, i) => i > 0 && r.from > day);
+  const after = mode === 'standalone' ? 'the customer continues standalone: sync stops, the customer keeps full use' : 'the customer keeps read-only access to the existing information';
   return ok({
     ...lc, state: 'ended', termination: { at, mode },
-    audit: [...lc.audit, { at, who, action: 'terminated', detail: mode === 'standalone' ? 'the customer continues standalone: sync stops, the customer keeps full use' : 'the customer keeps read-only access to the existing information' }],
+    recipients: lc.recipients.filter((r) => !cancelled.includes(r)),
+    audit: [...lc.audit, { at, who, action: 'terminated', detail: cancelled.length === 0 ? after : `${after}; cancelled: ${cancelled.map((r) => `the ${r.recipient} as invoice recipient from ${r.from}`).join(', ')}` }],
   });
 }
 
