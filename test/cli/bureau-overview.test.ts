@@ -56,11 +56,17 @@ describe("the bureau's SIE export into the accounting overview (real CLI)", () =
 
     const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] ?? '';
     const token = /upload token\s+(\S+)/.exec(printed)?.[1] ?? '';
-    const uploaded = await sandbankAsync(['overview', 'upload', file, '--url', url, '--token', token, '--company', 'demo']);
+    // The overview's ready-made company is another one: the export goes to the customer it belongs to (its #ORGNR).
+    const organisationNumber = /#ORGNR (\S+)/.exec(text)?.[1] ?? '';
+    const bureauApi = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    expect((await sandbankAsync(['overview', 'upload', file, '--url', url, '--token', token, '--company', 'demo'])).code).toBe(1);
+    expect((await fetch(`${url}/api/v1/companies`, { method: 'POST', headers: bureauApi, body: JSON.stringify({ id: 'kund', name: 'Kundföretaget AB', organisationNumber }) })).status).toBe(201);
+    expect((await fetch(`${url}/api/v1/companies/kund/users`, { method: 'POST', headers: bureauApi, body: JSON.stringify({ username: 'kund@kundforetaget', name: 'Kund', password: 'kundens-lösenord' }) })).status).toBe(201);
+    const uploaded = await sandbankAsync(['overview', 'upload', file, '--url', url, '--token', token, '--company', 'kund']);
     expect(uploaded.code, uploaded.stderr).toBe(0);
-    expect(uploaded.stdout).toContain('fiscal year 2026-01-01 – 2026-12-31 stored for demo');
+    expect(uploaded.stdout).toContain('fiscal year 2026-01-01 – 2026-12-31 stored for kund');
     // 4 × 950 kr excluding VAT is March's revenue and result (nothing else is booked): what the customer downloads.
-    const cookie = await logIn(url, /user (\S+)\s+password/.exec(printed)?.[1] ?? '', /password (\S+)/.exec(printed)?.[1] ?? '');
+    const cookie = await logIn(url, 'kund@kundforetaget', 'kundens-lösenord');
     const monthly = await (await fetch(`${url}/overview/monthly.csv?year=20260101`, { headers: { cookie } })).text();
     expect(monthly.split('\r\n')).toContain('2026-03;3800,00;0,00;3800,00;0,00');
   }, 120_000);
