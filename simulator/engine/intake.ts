@@ -30,7 +30,8 @@ export interface IntakePayment {
 }
 
 export interface IntakeResult {
-  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb';
+  /** 'unknown': the upload is no payment file at all (refused FF01 before any parse). */
+  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb' | 'unknown';
   messageId: string;
   /** File-level rejection reasons (the whole file is refused when non-empty). */
   fileRejections: StatusReason[];

@@ -130,7 +130,8 @@ export interface Payment {
 
 export interface PaymentFile {
   id: string;
-  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb';
+  /** What the bank read the file as; 'unknown' when it is no payment file (refused FF01). */
+  format: 'pain.001.001.03' | 'pain.001.001.09' | 'lb' | 'unknown';
   receivedAt: LocalDateTime;
   sha256: string;
   sizeBytes: number;

@@ -85,10 +85,10 @@ export function notAPaymentFile(bytes: Uint8Array, profile: BankProfile): Intake
   if (found.kind !== 'other') return undefined;
   const message = `not a payment file: this is ${found.what}; ${profile.displayName} takes ${accepted(profile)}`;
   return {
-    // The file's format field stays what the upload's first byte said (XML or not), as before.
-    format: found.xml ? 'pain.001.001.03' : 'lb',
-    // An LB file's id is its sender and content hash; this one has no sender to name.
-    messageId: found.xml ? '' : 'UNKNOWN',
+    // Neither pain.001 nor LB: the file is not labelled as either, here or in its pain.002.
+    format: 'unknown',
+    // Like an LB file it has no message id of its own; it is named by its content hash.
+    messageId: 'UNKNOWN',
     fileRejections: [{ code: 'FF01', message }],
     issues: [issue('FORMAT_UNKNOWN', '/', message)],
     payments: [],

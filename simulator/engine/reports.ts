@@ -20,6 +20,11 @@ export interface StatusLine {
 }
 
 /** How the bank names itself in its reports (pain.002 InitgPty, camt Acct/Svcr). */
+/** The pain.002/camt.029 OrgnlMsgNmId: the ISO name, LB for a Bankgirot file, UNKNOWN for what was neither. */
+function messageNameOf(format: PaymentFile['format']): string {
+  return format === 'lb' ? 'LB' : format === 'unknown' ? 'UNKNOWN' : format;
+}
+
 function bankParty(profile: BankProfile): { name: string; bic: string } {
   return { name: profile.displayName, bic: profile.bic };
 }
@@ -57,7 +62,7 @@ export function pain002For(
     debtorAgentBic: profile.bic,
     original: {
       messageId: file.messageId,
-      messageNameId: file.format === 'lb' ? 'LB' : file.format,
+      messageNameId: messageNameOf(file.format),
       numberOfTransactions: String(file.numberOfTransactions),
       controlSum: formatOre(file.controlSumOre),
       reasons: groupReasons.map((r) => ({ code: r.code, additionalInfo: [r.message] })),
@@ -186,7 +191,7 @@ export function camt029For(
     paymentInformation: [...new Set(payments.map((p) => p.payment.paymentInformationId))].map((pmtInfId) => ({
       originalPaymentInformationId: pmtInfId,
       originalMessageId: file.messageId,
-      originalMessageNameId: file.format === 'lb' ? 'LB' : file.format,
+      originalMessageNameId: messageNameOf(file.format),
       transactions: payments.filter((p) => p.payment.paymentInformationId === pmtInfId).map((p) => {
         const tx: Parameters<typeof writeResolution>[0]['paymentInformation'][number]['transactions'][number] = {
           originalEndToEndId: p.payment.endToEndId,

@@ -142,7 +142,7 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
   const result = 'reading' in job.source ? job.source.reading.close() : intake(job.source.bytes, profile);
   file.format = result.format;
   file.issues = result.issues.slice(0, 200).map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity, ...(i.line === undefined ? {} : { line: i.line }) }));
-  if (result.format === 'lb') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;
+  if (result.format === 'lb' || result.format === 'unknown') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;
   else file.messageId = result.messageId;
   const fileReasons = [...result.fileRejections];
   // The duplicate-file control (one rule, see reservesMessageId): identical bytes, or the same

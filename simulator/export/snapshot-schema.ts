@@ -22,7 +22,7 @@ const payment = z.looseObject({
 });
 
 const file = z.looseObject({
-  id: id('pf'), format: z.enum(['pain.001.001.03', 'pain.001.001.09', 'lb']), receivedAt: dateTime, sha256: z.string().regex(/^[0-9a-f]{64}$/), sizeBytes: count,
+  id: id('pf'), format: z.enum(['pain.001.001.03', 'pain.001.001.09', 'lb', 'unknown']), receivedAt: dateTime, sha256: z.string().regex(/^[0-9a-f]{64}$/), sizeBytes: count,
   idempotencyKeys: z.array(z.string()), messageId: z.string(), status: z.enum(['RECEIVED', 'REJECTED', 'AWAITING_SIGNATURE', 'PARTIALLY_ACCEPTED', 'SIGNED']),
   reasons: z.array(reason), issues: z.array(z.looseObject({ path: z.string(), code: z.string(), message: z.string() })),
   numberOfTransactions: count, controlSumOre: ore, payments: z.array(payment),

@@ -35,11 +35,15 @@ describe('an upload that is not a payment file (real HTTP)', () => {
     expect(reason.message).toMatch(what);
     expect(reason.message).toMatch(/Swedbank takes pain\.001\.001\.03 or pain\.001\.001\.09 XML .*, or a Bankgirot LB payment order/);
     expect(JSON.stringify(file.json)).not.toMatch(/record type/);
-    expect(file.json.messageId).toMatch(type === 'application/xml' && body.startsWith('<') ? /^$/ : /^UNKNOWN-[0-9a-f]{12}$/);
+    // Labelled as what it is — neither pain.001 nor LB — in the file and in its pain.002.
+    expect(file.json.format).toBe('unknown');
+    expect(file.json.messageId).toMatch(/^UNKNOWN-[0-9a-f]{12}$/);
     const reports = await call(target, 'GET', '/v1/swedbank/reports?type=pain.002', { key: s.apiKey });
     const raw = await call(target, 'GET', `/v1/swedbank/reports/${reports.json.reports.at(-1).reportId}`, { key: s.apiKey });
     const original = parsePain002(raw.text).value?.original;
     expect(original).toMatchObject({ groupStatus: 'RJCT', reasons: [{ code: 'FF01' }] });
+    expect(raw.text).toContain('<OrgnlMsgNmId>UNKNOWN</OrgnlMsgNmId>');
+    expect(raw.text).toContain(`<OrgnlMsgId>${String(file.json.messageId)}</OrgnlMsgId>`);
     expect(raw.text).toContain('not a payment file');
   });
 });
