@@ -14,37 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { bulkPain001For, pain001For } from '../test/support/payment-files.ts';
+import { freshDatabase } from '../test/support/postgres.ts';
 import { rawSaxes } from './formats.ts';
 import { median, spread, table } from './lib.ts';
 import { createSandbox, startShipped, uploadUntilValidated, type SandboxHandle, type ShippedServer } from './shipped.ts';
 
 export function benchPostgresUrl(): string | undefined {
   return process.env['SANDBANK_BENCH_PG_URL'] ?? process.env['SANDBANK_TEST_PG_URL'];
-}
-
-let databases = 0;
-
-/** A fresh database on the bench's PostgreSQL server. */
-async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `sandbank_bench_${process.pid}_${++databases}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 type Setup = 'lowdb, one server' | 'PostgreSQL, one server' | 'PostgreSQL, two servers';
@@ -56,7 +33,7 @@ async function servers(setup: Setup, pgUrl: string): Promise<{ list: ShippedServ
     const server = await startShipped(dir);
     return { list: [server], stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  const database = await freshDatabase(pgUrl);
+  const database = await freshDatabase(pgUrl, 'sandbank_bench');
   const count = setup === 'PostgreSQL, two servers' ? 2 : 1;
   const list: ShippedServer[] = [];
   for (let i = 0; i < count; i++) list.push(await startShipped(join(dir, String(i)), ['--store', database.url]));

@@ -9,25 +9,14 @@ import { rollToBankDay } from './calendar.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
 import { emit } from './events.ts';
 import { addReport } from './mailbox.ts';
-import type { DeductionCode, IncomingExtraReference, IncomingPayment, PayerAddress } from './model.ts';
+import type { IncomingPayment } from './model.ts';
 import { flush } from './persistence.ts';
 import { camt054For } from './reports.ts';
 import { dateOf, pad, profileOf, type DayBook, type Dirty, type EngineDeps, type SandboxState } from './state.ts';
 
-export interface IncomingPaymentInput {
-  amountOre: number;
-  reference: string;
-  payerName?: string;
-  payerBankgiro?: string;
-  accountId?: string;
-  extraReferences?: IncomingExtraReference[];
-  /** Makes this a TK21 deduction (the payer takes a credit off the deposit). */
-  deductionCode?: DeductionCode;
-  information?: string[];
-  payerExtraName?: string;
-  payerAddress?: PayerAddress;
-  payerOrganisationNumber?: string;
-}
+/** What a test says arrived: the stored payment's own fields, the bank filling in the rest. */
+export type IncomingPaymentInput = Pick<IncomingPayment, 'amountOre' | 'reference'>
+  & Partial<Pick<IncomingPayment, 'payerName' | 'payerBankgiro' | 'accountId' | 'extraReferences' | 'deductionCode' | 'information' | 'payerExtraName' | 'payerAddress' | 'payerOrganisationNumber'>>;
 
 /** What the deposit of the next BgMax file holds so far: payments less deductions. */
 function pendingDepositOre(state: SandboxState): number {

@@ -43,8 +43,8 @@ export function testPostgres(): Promise<TestPostgres> {
 }
 
 /** A new, empty database on the test server; `drop` removes it (connections are cut). */
-export async function freshDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `sandbank_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+export async function freshDatabase(serverUrl: string, prefix = 'sandbank_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
