@@ -55,6 +55,8 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
   const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
   const median = sorted.length === 0 ? 0 : (sorted[Math.floor(sorted.length / 2)] ?? 0);
   out(`\n${results.length - failed} passed, ${failed} failed in ${(ms / 1000).toFixed(1)} s (median ${median.toFixed(0)} ms per scenario)`);
+  // Repeated last: a CI log is often read from its tail, far below the progress lines.
+  for (const r of results.filter((x) => !x.passed)) out(`✘ ${r.bank} ${r.name}\n      ${r.error}\n      seed ${r.seed}, sandbox ${r.sandboxId}${r.exportFile ? `, export ${r.exportFile}` : ''}`);
   if (options.junit) writeFileSync(options.junit, junitReport(results));
   if (options.report) writeFileSync(options.report, markdownReport(results, ms));
   return failed === 0 ? 0 : 1;

@@ -16,6 +16,16 @@ describe('sandbank scenarios run (the real CLI)', () => {
     expect(report).toContain('| given invoice A of 12 500,00 kr due 2026-03-04 with OCR 1234574 |');
   });
 
+  it('a failed scenario exits 1 and its reason is repeated after the summary, where a log is read from', async () => {
+    // The bureau steps need an invoicing service; port 9 (discard) on this machine has none.
+    const run = await sandbankAsync(['scenarios', 'run', 'b02-*', '--invoicing-target', 'http://127.0.0.1:9']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const tail = run.stdout.trimEnd().split('\n').slice(-3);
+    expect(tail[0]).toMatch(/^✘ swedbank Bureau: a second sync/);
+    expect(tail[1]).toMatch(/\S/);
+    expect(tail[2]).toMatch(/seed \d+, sandbox sbx_\w+/);
+  });
+
   it('the same seed gives the same run; an unknown selection exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbank-scenarios-'));
     const reportOf = async (name: string) => {
