@@ -4,55 +4,14 @@
  * and a non-zero exit on any mismatch. `sandbank contracts publish` publishes the pacts to a
  * Pact Broker following Pact's conventions.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONSUMER, CONTRACT_BANKS } from './fixtures.ts';
 import { CliError, unreachable } from '../cli/errors.ts';
 import { rerunWithoutColour } from '../cli/plain-child.ts';
 import { PACT_DIR } from './pact-files.ts';
-
-/** Pact's verifier is loaded only here; a user who installed sandbank for msw never needs it. */
-async function loadVerifier(): Promise<typeof import('./verify.ts')> {
-  try {
-    return await import('./verify.ts');
-  } catch (error) {
-    const missing = error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('@pact-foundation/pact');
-    if (missing) throw new CliError('contracts verify needs Pact: npm install --save-dev @pact-foundation/pact@16');
-    throw error;
-  }
-}
-
-interface VerificationReport {
-  errors: { interaction: string; mismatch?: { mismatches?: { mismatch?: string; type?: string }[] } | string }[];
-  interactionResults?: { description: string; duration?: string; result: string }[];
-}
-
-function parseReport(text: string): VerificationReport | undefined {
-  try {
-    const parsed = JSON.parse(text) as VerificationReport;
-    return Array.isArray(parsed.errors) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
-
-export function junitXml(provider: string, report: VerificationReport): string {
-  const failures = new Map<string, string[]>();
-  for (const error of report.errors) {
-    const messages = typeof error.mismatch === 'string' ? [error.mismatch] : (error.mismatch?.mismatches ?? []).map((m) => m.mismatch ?? m.type ?? 'mismatch');
-    failures.set(error.interaction, [...(failures.get(error.interaction) ?? []), ...messages]);
-  }
-  const cases = (report.interactionResults ?? []).map((r) => ({ name: r.description, seconds: Number.parseFloat(r.duration ?? '0') / 1000 || 0, failed: r.result !== 'OK' }));
-  for (const name of failures.keys()) if (!cases.some((c) => name.endsWith(c.name))) cases.push({ name, seconds: 0, failed: true });
-  const body = cases.map((c) => {
-    const messages = [...failures.entries()].filter(([k]) => k.endsWith(c.name)).flatMap(([, v]) => v);
-    return `    <testcase classname="${xml(provider)}" name="${xml(c.name)}" time="${c.seconds.toFixed(3)}">${c.failed ? `\n      <failure message="${xml(messages[0] ?? 'verification failed')}">${xml(messages.join('\n'))}</failure>\n    ` : ''}</testcase>`;
-  }).join('\n');
-  const failed = cases.filter((c) => c.failed).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${cases.length}" failures="${failed}">\n  <testsuite name="${xml(provider)}" tests="${cases.length}" failures="${failed}">\n${body}\n  </testsuite>\n</testsuites>\n`;
-}
+import { loadVerifier } from './load-verifier.ts';
+import { reportVerification, runVerifier } from './verification-report.ts';
 
 export interface VerifyCliOptions {
   providerBaseUrl: string;
@@ -80,7 +39,7 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   const brokerToken = options.brokerToken ?? process.env['PACT_BROKER_TOKEN'];
   out(`Verifying the ${bank} contract (${CONSUMER} → sandbank-${bank}) against ${base}`);
   out(`Provider states via ${stateChangeUrl}`);
-  const { verifyHttpPacts } = await loadVerifier();
+  const { verifyHttpPacts } = await loadVerifier(() => import('./verify.ts'));
   try {
     await fetch(base, { method: 'HEAD' });
   } catch (error) {
@@ -100,32 +59,12 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
       throw new CliError(`${base} serves no provider states at ${stateChangeUrl}: start it with \`sandbank start --provider-states\` (or SANDBANK_PROVIDER_STATES=1), or give the bank's own with --state-change-url`, 2);
     }
   }
-  let text: string;
-  let ok = true;
-  try {
-    text = await verifyHttpPacts({
-      providerBaseUrl: base, bank, stateChangeUrl, token,
-      ...(options.publish && brokerUrl && options.providerVersion ? { publish: { brokerUrl, providerVersion: options.providerVersion, ...(brokerToken ? { brokerToken } : {}), ...(options.providerBranch ? { providerBranch: options.providerBranch } : {}) } } : {}),
-    });
-  } catch (error) {
-    ok = false;
-    text = error instanceof Error ? error.message : String(error);
-  }
+  const run = await runVerifier(() => verifyHttpPacts({
+    providerBaseUrl: base, bank, stateChangeUrl, token,
+    ...(options.publish && brokerUrl && options.providerVersion ? { publish: { brokerUrl, providerVersion: options.providerVersion, ...(brokerToken ? { brokerToken } : {}), ...(options.providerBranch ? { providerBranch: options.providerBranch } : {}) } } : {}),
+  }));
   if (ownSandbox) await deleteContractSandbox(base, stateChangeUrl, token);
-  const report = parseReport(text) ?? { errors: ok ? [] : [{ interaction: '(verification)', mismatch: text }] };
-  const results = report.interactionResults ?? [];
-  out('');
-  out(ok && report.errors.length === 0 ? `✔ all ${results.length} interactions verified` : `✘ ${report.errors.length} interaction(s) failed:`);
-  for (const error of report.errors) {
-    out(`  - ${error.interaction}`);
-    const mismatches = typeof error.mismatch === 'string' ? [error.mismatch] : (error.mismatch?.mismatches ?? []).map((m) => m.mismatch ?? m.type ?? '');
-    for (const m of mismatches) out(`      ${m}`);
-  }
-  if (options.junit) {
-    writeFileSync(options.junit, junitXml(`sandbank-${bank}`, report));
-    out(`JUnit report written to ${options.junit}`);
-  }
-  return ok && report.errors.length === 0 ? 0 : 1;
+  return reportVerification(run, `sandbank-${bank}`, options.junit, out);
 }
 
 /** An empty state change is a 400 from a provider-state endpoint, and a 404/405 where there is none. */

@@ -20,7 +20,7 @@ import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
-import { applyChangesSince, coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
+import { applyChangesSince, coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxAtVersion, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
 import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
 import { fileAwaitingSignature, rejectFile, signFile, type Signer } from './signing.ts';
@@ -183,10 +183,8 @@ export class Engine {
     for (const id of [...this.sandboxes.keys()]) if (!stored.has(id)) this.unregister(id);
     for (const { id, value } of cores) {
       if (this.sandboxes.has(id)) continue;
-      const version = await store.version(id);
-      const state = await loadSandbox(store, undefined, id, { coreValue: value });
+      const state = await loadSandboxAtVersion(store, id, value);
       if (!state || this.sandboxes.has(id)) continue;
-      state.version = version;
       this.register(state);
       if ([...state.deliveries.values()].some((d) => d.state === 'pending')) this.options.onEvents?.(id);
     }

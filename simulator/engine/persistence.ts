@@ -319,13 +319,23 @@ export async function loadSandbox(store: StorePort, tx: SandboxTransaction | und
 export async function loadSandboxes(store: StorePort): Promise<SandboxState[]> {
   const states: SandboxState[] = [];
   for (const { id, value } of await storedCores(store)) {
-    const version = await store.version(id);
-    const state = await loadSandbox(store, undefined, id, { coreValue: value });
-    if (!state) continue;
-    state.version = version;
-    states.push(state);
+    const state = await loadSandboxAtVersion(store, id, value);
+    if (state) states.push(state);
   }
   return states;
+}
+
+/**
+ * A sandbox's core and events, marked with a version read before them: what another server
+ * commits meanwhile makes the copy newer than its mark (read again, harmlessly, on next use),
+ * never older. A core taken from an earlier listing is used only where no other server
+ * writes; on a shared store it may predate the version and would pass for fresh.
+ */
+export async function loadSandboxAtVersion(store: StorePort, sandboxId: string, listedCore: unknown): Promise<SandboxState | undefined> {
+  const version = await store.version(sandboxId);
+  const state = await loadSandbox(store, undefined, sandboxId, store.shared ? {} : { coreValue: listedCore });
+  if (state) state.version = version;
+  return state;
 }
 
 /**

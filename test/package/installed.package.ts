@@ -67,8 +67,8 @@ describe('the installed package', () => {
     for (const name of ['start', 'validate', 'sample', 'client', 'contracts', 'scenarios']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
-  it('contracts verify without Pact installed: a one-line install hint', () => {
-    const verify = sandbank('contracts', 'verify', '--provider-base-url', 'http://127.0.0.1:9');
+  it.each([['bank'], ['invoicing']])('contracts verify --provider %s without Pact installed: a one-line install hint', (provider) => {
+    const verify = sandbank('contracts', 'verify', '--provider', provider, '--provider-base-url', 'http://127.0.0.1:9');
     expect(verify.code).toBe(1);
     expect(verify.stderr.trim()).toBe('error: contracts verify needs Pact: npm install --save-dev @pact-foundation/pact@16');
   });
