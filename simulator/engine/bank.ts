@@ -178,9 +178,12 @@ export class Engine {
     const store = this.options.store;
     // The version before the listing: a change committed after it is found by the next check.
     const version = await store.version(CATALOGUE);
+    // Only a sandbox known before the listing can be missing from it because it was deleted:
+    // one this server created while the listing was read is simply newer than the listing.
+    const known = [...this.sandboxes.keys()];
     const cores = await storedCores(store);
     const stored = new Set(cores.map((c) => c.id));
-    for (const id of [...this.sandboxes.keys()]) if (!stored.has(id)) this.unregister(id);
+    for (const id of known) if (!stored.has(id)) this.unregister(id);
     for (const { id, value } of cores) {
       if (this.sandboxes.has(id)) continue;
       const state = await loadSandboxAtVersion(store, id, value);

@@ -14,9 +14,20 @@ import { Engine } from './bank.ts';
 
 const server = await testPostgres();
 
-/** A store whose version read of one sandbox first lets something else happen (once). */
+/** A store that lets something else happen at one point of a read (once each). */
 class InterleavingStore extends PostgresStore {
   beforeVersion: { sandboxId: string; run: () => Promise<void> } | undefined;
+  afterListing: { collection: string; run: () => Promise<void> } | undefined;
+
+  override async list(collection: string): Promise<{ id: string; value: unknown }[]> {
+    const listed = await super.list(collection);
+    const hook = this.afterListing;
+    if (hook && hook.collection === collection) {
+      this.afterListing = undefined;
+      await hook.run();
+    }
+    return listed;
+  }
 
   override async version(sandboxId: string): Promise<number> {
     const hook = this.beforeVersion;
@@ -27,6 +38,9 @@ class InterleavingStore extends PostgresStore {
     return super.version(sandboxId);
   }
 }
+
+/** What every request of a server goes through when another server may have changed the set of sandboxes. */
+const syncCatalogue = (engine: Engine) => (engine as unknown as { syncCatalogue(): Promise<void> }).syncCatalogue();
 
 const rules = [{ match: { reportType: 'pain.002' as const }, action: { type: 'duplicate-report' as const } }];
 const start = () => '2026-03-02T08:00:00';
@@ -64,5 +78,18 @@ describe.skipIf(!server.available)(`a sandbox another server changes while this 
     // …and the rules still act: every pain.002 of the upload is in the mailbox twice.
     const reports = await b.listReports(core.id, { type: 'pain.002' });
     expect(reports.ok && reports.value.length % 2 === 0 && reports.value.length > 0).toBe(true);
+  });
+
+  it('a sandbox this server creates while it reads the catalogue stays known (its key was refused 401)', async () => {
+    const store = new InterleavingStore(database.url);
+    stores.push(store);
+    const b = new Engine({ store, random: createRandom(3), defaultStart: start });
+    await b.load();
+    let created: Awaited<ReturnType<Engine['createSandbox']>> | undefined;
+    // The listing is read without the new sandbox; it is committed and registered before the listing is used.
+    store.afterListing = { collection: 'sandboxes', run: async () => void (created = await b.createSandbox({ bank: 'sparbanken', seed: 8 })) };
+    await syncCatalogue(b);
+    if (!created?.ok) throw new Error('the sandbox was not created');
+    expect((await b.sandboxForKeyFresh(created.value.apiKey))?.id).toBe(created.value.id);
   });
 });
