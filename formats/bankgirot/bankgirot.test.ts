@@ -109,6 +109,23 @@ describe('BgMax (golden file written from the Bankgirot manual)', () => {
     expect(withBgMaxTotals(broken)).toEqual(value);
   });
 
+  it.each([
+    ['paymentCount', '7000000003000000010000000200000001', 'line 14', 'TK70 paymentCount is 3, the file holds 2 TK20 payment record(s) (lines 3, 9)'],
+    ['deductionCount', '7000000002000000000000000200000001', 'line 14', 'TK70 deductionCount is 0, the file holds 1 TK21 deduction record(s) (line 8)'],
+    ['extraReferenceCount', '7000000002000000010000000100000001', 'line 14', 'TK70 extraReferenceCount is 1, the file holds 2 TK22/TK23 extra reference record(s) (lines 10, 11)'],
+    ['depositCount', '7000000002000000010000000200000002', 'line 14', 'TK70 depositCount is 2, the file holds 1 TK15 deposit record(s) (line 13)'],
+  ])('a wrong TK70 %s names the TK70 line and the records counted', (_key, trailer, path, message) => {
+    const input = bgmaxGolden.toString('latin1').replace('7000000002000000010000000200000001', trailer);
+    const result = parseBgMax(Buffer.from(input, 'latin1'));
+    expect(result.ok).toBe(false);
+    expect(result.issues).toEqual([expect.objectContaining({ code: 'CONTROL_COUNT_MISMATCH', path, line: 14, message })]);
+  });
+
+  it('a TK15 that does not add up names its line and the payment records of its section', () => {
+    const input = bgmaxGolden.toString('latin1').replace('000000000001530000SEK00000003', '000000000001530000SEK00000004');
+    expect(parseBgMax(Buffer.from(input, 'latin1')).issues).toEqual([expect.objectContaining({ code: 'CONTROL_COUNT_MISMATCH', path: 'line 13', line: 13, message: 'deposit counts 4 payments, the section holds 3 (TK20/TK21 of the section from line 2: lines 3, 8, 9)' })]);
+  });
+
   it('reports a deposit that does not add up', () => {
     const input = bgmaxGolden.toString('latin1').replace('000000000001530000SEK', '000000000001530001SEK');
     expect(parseBgMax(Buffer.from(input, 'latin1')).issues.map((i) => i.code)).toContain('CONTROL_TOTAL_MISMATCH');

@@ -34,7 +34,7 @@ export interface BgMaxPayment extends BgMaxPaymentFields {
   deduction: boolean;
   deductionCode?: string;
   /** TK22 (positive) / TK23 (negative) extra references. */
-  extraReferences: (BgMaxPaymentFields & { negative: boolean })[];
+  extraReferences: (BgMaxPaymentFields & { negative: boolean; line?: number })[];
   information: string[];
   name?: string;
   extraName?: string;
@@ -75,6 +75,8 @@ export interface BgMaxFile {
   testMarker: string;
   sections: BgMaxSection[];
   trailer: { paymentCount: number; deductionCount: number; extraReferenceCount: number; depositCount: number };
+  /** The TK70 end record's line, when read from a file. */
+  trailerLine?: number;
 }
 
 function paymentFields(r: ReturnType<typeof fieldReader>): BgMaxPaymentFields {
@@ -126,7 +128,7 @@ export function parseBgMax(input: string | Uint8Array): ParseResult<BgMaxFile> {
       }
       case '22': case '23':
         if (!payment) { misplaced(line, 'extra reference'); break; }
-        payment.extraReferences.push({ ...paymentFields(r), negative: code === '23' });
+        payment.extraReferences.push({ ...paymentFields(r), negative: code === '23', line: line.line });
         break;
       case '25':
         if (!payment) { misplaced(line, 'information record'); break; }
@@ -176,6 +178,7 @@ export function parseBgMax(input: string | Uint8Array): ParseResult<BgMaxFile> {
           extraReferenceCount: Number(r.digits(19, 26, 'number of extra references') || '0'),
           depositCount: Number(r.digits(27, 34, 'number of deposits') || '0'),
         };
+        file.trailerLine = line.line;
         sawEnd = true;
         break;
       default:
@@ -188,18 +191,34 @@ export function parseBgMax(input: string | Uint8Array): ParseResult<BgMaxFile> {
   return result(file, issues);
 }
 
-/** Counts in TK70 and each deposit's TK15 count and amount must agree with the payments. */
+/** "lines 3, 5, 9" — at most `max` of them, so a 10,000-payment file gives a readable message. */
+function linesOf(lines: (number | undefined)[], max = 10): string {
+  const known = lines.filter((l): l is number => l !== undefined);
+  if (known.length === 0) return 'none';
+  const shown = known.slice(0, max).join(', ');
+  return `line${known.length === 1 ? '' : 's'} ${shown}${known.length > max ? `, … (${known.length} in all)` : ''}`;
+}
+
+/**
+ * Counts in TK70 and each deposit's TK15 count and amount must agree with the payments. Every
+ * refusal names the record that states the figure and the records that were counted, so a
+ * person can find both in the file.
+ */
 export function validateBgMax(file: BgMaxFile): FormatIssue[] {
   const out: FormatIssue[] = [];
   const payments = file.sections.flatMap((s) => s.payments);
-  const counts = {
-    paymentCount: payments.filter((p) => !p.deduction).length,
-    deductionCount: payments.filter((p) => p.deduction).length,
-    extraReferenceCount: payments.reduce((n, p) => n + p.extraReferences.length, 0),
-    depositCount: file.sections.filter((s) => s.deposit).length,
+  const extras = payments.flatMap((p) => p.extraReferences);
+  const counted = {
+    paymentCount: { what: 'TK20 payment record(s)', lines: payments.filter((p) => !p.deduction).map((p) => p.line) },
+    deductionCount: { what: 'TK21 deduction record(s)', lines: payments.filter((p) => p.deduction).map((p) => p.line) },
+    extraReferenceCount: { what: 'TK22/TK23 extra reference record(s)', lines: extras.map((e) => e.line) },
+    depositCount: { what: 'TK15 deposit record(s)', lines: file.sections.flatMap((s) => (s.deposit ? [s.deposit.line] : [])) },
   };
-  for (const key of Object.keys(counts) as (keyof typeof counts)[]) {
-    if (counts[key] !== file.trailer[key]) out.push(issue('CONTROL_COUNT_MISMATCH', 'TK70', `TK70 ${key} is ${file.trailer[key]}, the file holds ${counts[key]}`));
+  const trailerAt = file.trailerLine === undefined ? {} : { line: file.trailerLine };
+  const trailerPath = file.trailerLine === undefined ? 'TK70' : `line ${file.trailerLine}`;
+  for (const key of Object.keys(counted) as (keyof typeof counted)[]) {
+    const { what, lines } = counted[key];
+    if (lines.length !== file.trailer[key]) out.push(issue('CONTROL_COUNT_MISMATCH', trailerPath, `TK70 ${key} is ${file.trailer[key]}, the file holds ${lines.length} ${what} (${linesOf(lines)})`, trailerAt));
   }
   for (const section of file.sections) {
     const deposit = section.deposit;
@@ -211,8 +230,9 @@ export function validateBgMax(file: BgMaxFile): FormatIssue[] {
     const net = section.payments.reduce((sum, p) => sum + (p.deduction ? -p.amountOre : p.amountOre), 0);
     // The deposit counts every payment record of the section, deductions (TK21) included.
     const count = section.payments.length;
-    if (deposit.amountOre !== net) out.push(issue('CONTROL_TOTAL_MISMATCH', `line ${deposit.line}`, `deposit amount ${deposit.amountOre} öre, payments less deductions sum to ${net}`, at));
-    if (deposit.paymentCount !== count) out.push(issue('CONTROL_COUNT_MISMATCH', `line ${deposit.line}`, `deposit counts ${deposit.paymentCount} payments, the section holds ${count}`, at));
+    const records = `TK20/TK21 of the section from line ${section.line ?? '?'}: ${linesOf(section.payments.map((p) => p.line))}`;
+    if (deposit.amountOre !== net) out.push(issue('CONTROL_TOTAL_MISMATCH', `line ${deposit.line}`, `deposit amount ${deposit.amountOre} öre, payments less deductions sum to ${net} (${records})`, at));
+    if (deposit.paymentCount !== count) out.push(issue('CONTROL_COUNT_MISMATCH', `line ${deposit.line}`, `deposit counts ${deposit.paymentCount} payments, the section holds ${count} (${records})`, at));
     if (deposit.currency !== section.currency) out.push(issue('RECORD_FIELD', `line ${deposit.line}`, `deposit currency ${deposit.currency} differs from the section's ${section.currency}`, at));
   }
   return out;

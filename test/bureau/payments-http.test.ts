@@ -92,7 +92,7 @@ describe('incoming payments, the bureau registers (BgMax)', () => {
 
   it('a file whose TK70 counts are wrong is refused whole, with the record', async () => {
     const before = JSON.stringify(balances(bureau));
-    await expect(bureau.readBgMax(bgmax([payment(generateOcr('1006'), 1_000, '000000000099')], { breakTrailer: true }))).rejects.toThrow(/refused, nothing booked: TK70: TK70 paymentCount is 2, the file holds 1/);
+    await expect(bureau.readBgMax(bgmax([payment(generateOcr('1006'), 1_000, '000000000099')], { breakTrailer: true }))).rejects.toThrow(/refused, nothing booked: line 5: TK70 paymentCount is 2, the file holds 1 TK20 payment record\(s\) \(line 3\)/);
     expect(JSON.stringify(balances(bureau))).toBe(before);
   });
 
