@@ -9,6 +9,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_MAX_LOADED_SANDBOXES } from '../simulator/engine/limits.ts';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../simulator/http/types.ts';
 import type { StartOptions } from '../simulator/main.ts';
 import { CliError } from './errors.ts';
@@ -17,6 +18,7 @@ export interface ServerFlags {
   host?: string;
   operatorKey?: string;
   maxSandboxes?: string;
+  maxLoadedSandboxes?: string;
   bodyLimit?: string;
   webhookAllow?: string;
   trustProxy?: boolean;
@@ -33,6 +35,7 @@ export const SERVER_ENV = {
   host: 'SANDBANK_HOST',
   operatorKey: 'SANDBANK_OPERATOR_KEY',
   maxSandboxes: 'SANDBANK_MAX_SANDBOXES',
+  maxLoadedSandboxes: 'SANDBANK_MAX_LOADED_SANDBOXES',
   bodyLimit: 'SANDBANK_BODY_LIMIT',
   webhookAllow: 'SANDBANK_WEBHOOK_ALLOW',
   trustProxy: 'SANDBANK_TRUST_PROXY',
@@ -85,6 +88,7 @@ export function addServerFlags(command: Command): Command {
     .addOption(valued('--host <address>', 'address to listen on (default: 127.0.0.1); anything but loopback serves other hosts (then set --operator-key)', SERVER_ENV.host, listenAddress))
     .addOption(valued('--operator-key <key>', 'creating sandboxes needs Authorization: Bearer <key>; the key lists and opens every sandbox (GET /sandboxes, the console) (default: none, anyone may create)', SERVER_ENV.operatorKey))
     .addOption(valued('--max-sandboxes <n>', 'most sandboxes the server holds (default: 1000)', SERVER_ENV.maxSandboxes, positiveInteger))
+    .addOption(valued('--max-loaded-sandboxes <n>', `sandboxes whose files, payments, reports and bookings stay in memory; the least recently used idle ones beyond are read again on their next request (default: ${DEFAULT_MAX_LOADED_SANDBOXES})`, SERVER_ENV.maxLoadedSandboxes, positiveInteger))
     .addOption(valued('--body-limit <bytes>', `largest request body, in bytes (default: ${DEFAULT_BODY_LIMIT_BYTES} = ${DEFAULT_BODY_LIMIT_BYTES / 1024 / 1024} MiB)`, SERVER_ENV.bodyLimit, positiveInteger))
     .addOption(valued('--webhook-allow <hosts>', 'comma-separated hosts, addresses or CIDR ranges webhooks may reach besides public addresses (default: none)', SERVER_ENV.webhookAllow, webhookAllowList))
     .addOption(switched('--trust-proxy', 'trust X-Forwarded-Proto from a TLS-terminating proxy (internet-bank cookies get Secure) (default: off)', SERVER_ENV.trustProxy))
@@ -100,6 +104,7 @@ export async function serverOptionsFrom(flags: ServerFlags, env: NodeJS.ProcessE
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.operatorKey ? { operatorKey: flags.operatorKey } : {}),
     ...(flags.maxSandboxes === undefined ? {} : { maxSandboxes: Number(flags.maxSandboxes) }),
+    ...(flags.maxLoadedSandboxes === undefined ? {} : { maxLoadedSandboxes: Number(flags.maxLoadedSandboxes) }),
     ...(flags.bodyLimit === undefined ? {} : { bodyLimitBytes: Number(flags.bodyLimit) }),
     ...(flags.webhookAllow === undefined ? {} : { webhookAllow: flags.webhookAllow.split(',').map((h) => h.trim()).filter((h) => h !== '') }),
     ...(trustProxy ? { trustProxy: true } : {}),

@@ -9,6 +9,7 @@ import { formatOreSwedish, parseUserAmountToOre } from '../formats/money.ts';
 import { AccountingCompany, ClientError, STATUS_WORDS, type PurchaseInvoice } from './purchasing/company.ts';
 import { LowdbClientStore } from './storage.ts';
 import { BankConnection, BankError, BankUnreachable } from './bank/connection.ts';
+import { sandboxClock } from './sandbox-clock.ts';
 
 interface Global {
   data: string;
@@ -29,25 +30,6 @@ function invoiceRow(company: AccountingCompany, i: PurchaseInvoice): string[] {
 
 function invoiceJson(i: PurchaseInvoice) {
   return { ...i, status: STATUS_WORDS[i.state] };
-}
-
-/**
- * A company connected to a sandbank sandbox (`init --sandbox-id`) follows the sandbox's
- * simulated clock, read from the simulator's test-helper endpoint: a convenience of this CLI
- * for the simulator only. The client itself keeps the system clock unless given another.
- */
-function sandboxClock(bank: { baseUrl: string; apiKey: string; sandboxId: string }): () => Promise<string> {
-  return async () => {
-    const url = `${bank.baseUrl.replace(/\/$/, '')}/sandboxes/${encodeURIComponent(bank.sandboxId)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { authorization: `Bearer ${bank.apiKey}` } });
-    } catch (error) {
-      throw new BankUnreachable(bank.baseUrl, error);
-    }
-    if (!response.ok) throw new ClientError('INVALID', `cannot read the sandbox clock at ${url}: HTTP ${response.status}`);
-    return ((await response.json()) as { now: string }).now.slice(0, 10);
-  };
 }
 
 async function open(global: Global): Promise<AccountingCompany> {

@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   bodyLimitBytes?: number;
   maxHeaderBytes?: number;
   maxSandboxes?: number;
+  /** Sandboxes kept in memory whole; idle ones beyond are evicted (the engine's default otherwise). */
+  maxLoadedSandboxes?: number;
   /** Hosts, addresses or CIDR ranges webhooks may reach besides public addresses. */
   webhookAllow?: string[];
   /** Trust X-Forwarded-Proto from a TLS-terminating proxy (cookies then get Secure). */
@@ -57,6 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     random: options.random ?? createRandom(1),
     defaultStart: options.defaultStart ?? (() => '2026-03-16T08:00:00'),
     onEvents: (sandboxId) => dispatcher?.kick(sandboxId),
+    ...(options.maxLoadedSandboxes === undefined ? {} : { maxLoadedSandboxes: options.maxLoadedSandboxes }),
   });
   await engine.load();
   const host = options.host ?? '127.0.0.1';

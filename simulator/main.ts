@@ -30,6 +30,7 @@ export interface StartOptions {
   host?: string;
   operatorKey?: string;
   maxSandboxes?: number;
+  maxLoadedSandboxes?: number;
   bodyLimitBytes?: number;
   webhookAllow?: string[];
   trustProxy?: boolean;
@@ -125,6 +126,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
     ...(options.maxSandboxes === undefined ? {} : { maxSandboxes: options.maxSandboxes }),
+    ...(options.maxLoadedSandboxes === undefined ? {} : { maxLoadedSandboxes: options.maxLoadedSandboxes }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.webhookAllow === undefined ? {} : { webhookAllow: options.webhookAllow }),
     ...(options.trustProxy ? { trustProxy: true } : {}),

@@ -20,6 +20,7 @@ import { faultRules, httpFault, webhookFault } from './faults.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
+import { DEFAULT_MAX_LOADED_SANDBOXES } from './limits.ts';
 import { applyChangesSince, coreDocument, deleteSandboxDocuments, flush, loadContents, loadSandbox, loadSandboxAtVersion, loadSandboxes, reportBody, saveCore, storedCores, unloadContents, uploadOf } from './persistence.ts';
 import { drawSeed, newSandboxCore, webhookConfig, type CreateSandboxInput } from './sandboxes.ts';
 import { installSnapshot, newIdentity, snapshotOf, type SandboxSnapshot } from './snapshot.ts';
@@ -42,8 +43,7 @@ export interface EngineOptions extends EngineDeps {
   maxLoadedSandboxes?: number;
 }
 
-/** How many sandboxes keep their files, payments and reports in memory before idle ones are evicted. */
-export const DEFAULT_MAX_LOADED_SANDBOXES = 32;
+export { DEFAULT_MAX_LOADED_SANDBOXES } from './limits.ts';
 
 function configuredMaxLoaded(): number {
   // SANDBANK_MAX_LOADED_SANDBOXES=1 runs a suite with an eviction after nearly every call.

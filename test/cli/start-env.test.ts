@@ -64,6 +64,7 @@ describe('sandbank start options from the environment (the real CLI)', () => {
 
   it.each([
     [{ SANDBANK_MAX_SANDBOXES: 'lots' }, /^error: option '--max-sandboxes <n>' value 'lots' from env 'SANDBANK_MAX_SANDBOXES' is invalid\. expected a positive whole number/],
+    [{ SANDBANK_MAX_LOADED_SANDBOXES: '0' }, /^error: option '--max-loaded-sandboxes <n>' value '0' from env 'SANDBANK_MAX_LOADED_SANDBOXES' is invalid\. expected a positive whole number/],
     [{ SANDBANK_BODY_LIMIT: '0' }, /^error: option '--body-limit <bytes>' value '0' from env 'SANDBANK_BODY_LIMIT' is invalid/],
     [{ SANDBANK_HOST: 'not a host' }, /^error: option '--host <address>' value 'not a host' from env 'SANDBANK_HOST' is invalid\. expected an IP address/],
     [{ SANDBANK_WEBHOOK_ALLOW: 'hooks.test,10.0.0.0/99' }, /^error: option '--webhook-allow <hosts>' value .* is invalid\. "10\.0\.0\.0\/99" is neither a host name, an IP address nor a CIDR range/],
