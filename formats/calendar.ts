@@ -3,16 +3,27 @@
  * (Midsummer Eve, Christmas Eve, New Year's Eve), from the date-holidays package's SE calendar.
  * Dates are `YYYY-MM-DD` strings; arithmetic is done on day numbers, never on Date objects.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import { daysInMonth } from './dates.ts';
 
 const holidayCache = new Map<number, Set<string>>();
-const sweden = new Holidays('SE');
+let sweden: Holidays | undefined;
+
+/**
+ * Loaded on the first bank-day question (its CommonJS build, synchronously): the package and
+ * its calendars take a fifth of a second to load, which commands that never ask — `--help`,
+ * `client status` — should not pay.
+ */
+function swedishCalendar(): Holidays {
+  sweden ??= new (createRequire(import.meta.url)('date-holidays') as typeof Holidays)('SE');
+  return sweden;
+}
 
 function nonBankHolidays(year: number): Set<string> {
   let set = holidayCache.get(year);
   if (!set) {
-    set = new Set(sweden.getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
+    set = new Set(swedishCalendar().getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
     holidayCache.set(year, set);
   }
   return set;
