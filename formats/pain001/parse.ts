@@ -6,7 +6,7 @@ import { schema as schema03 } from '../xml/schemas/pain.001.001.03.ts';
 import { schema as schema09 } from '../xml/schemas/pain.001.001.09.ts';
 import { createIsoXmlReader, type Fields, type IsoXmlReader, type RecordLocation } from '../xml/stream.ts';
 import type { AccountRef, Agent, CreditTransfer, GroupHeader, Pain001Document, Party, PaymentInformation, StructuredRemittance } from './model.ts';
-import { validatePain001, type Pain001Rules } from './validate.ts';
+import { validatePain001, type CreditorKind, type Pain001Rules } from './validate.ts';
 
 const ROOT = 'Document/CstmrCdtTrfInitn';
 const GRPHDR = `${ROOT}/GrpHdr`;
@@ -179,6 +179,11 @@ function readPaymentInformation(fields: Fields, into: PaymentInformation): void 
 export interface Pain001ParseOptions {
   /** Business rules to apply after the schema checks; omitted → schema and structure only. */
   rules?: Pain001Rules;
+  /**
+   * Filled (with `rules`) with each transaction's creditor as the rules read it, in document
+   * order, undefined where it cannot be read (see `validatePain001`).
+   */
+  creditors?: (CreditorKind | undefined)[];
 }
 
 /** A pain.001 parse fed the file in pieces as it arrives (an upload), in one streaming pass. */
@@ -259,7 +264,7 @@ function pain001Reader(options: Pain001ParseOptions): { reader: IsoXmlReader; fi
         groupHeader: b.header,
         paymentInformation: b.pmtInfs,
       };
-      if (options.rules) issues.push(...validatePain001(doc, options.rules));
+      if (options.rules) issues.push(...validatePain001(doc, options.rules, options.creditors));
       return result(doc, issues);
     },
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPain001Parser, DEFAULT_PAIN001_RULES, parsePain001, samplePain001, writePain001 } from './index.ts';
+import { classifyCreditor, createPain001Parser, DEFAULT_PAIN001_RULES, parsePain001, samplePain001, writePain001, type CreditorKind } from './index.ts';
 
 const rules = DEFAULT_PAIN001_RULES;
 const golden = readFileSync(new URL('./testdata/swedbank-supplier-payments.pain001.03.xml', import.meta.url));
@@ -45,5 +45,23 @@ describe('pain.001 parsed as it arrives (an upload in pieces)', () => {
     const latin = Buffer.from(golden.toString('utf8').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'));
     const result = inPieces(latin, [3, 10, 20]);
     expect(result.issues).toEqual([expect.objectContaining({ code: 'ENCODING_INVALID', value: 'ISO-8859-1' })]);
+  });
+
+  it('hands back each transaction\'s creditor as the rules read it, in document order (undefined where unreadable)', () => {
+    const sample = writePain001(samplePain001({ seed: 12, transactions: 40, perPaymentInformation: 9 }));
+    // One creditor account made unreadable (a bankgiro number with a wrong check digit).
+    const broken = sample.replace(/(<CdtrAcct>\s*<Id>\s*<Othr>\s*<Id>)(\d+)(<\/Id>\s*<SchmeNm>\s*<Prtry>BGNR)/, (_, a: string, n: string, b: string) => `${a}${n.slice(0, -1)}${(Number(n.slice(-1)) + 1) % 10}${b}`);
+    expect(broken).not.toBe(sample);
+    for (const text of [sample, broken]) {
+      const creditors: (CreditorKind | undefined)[] = [];
+      const parsed = parsePain001(text, { rules, creditors });
+      const transactions = parsed.value?.paymentInformation.flatMap((p) => p.transactions) ?? [];
+      expect(transactions).toHaveLength(40);
+      expect(creditors).toEqual(transactions.map((tx) => {
+        const read = classifyCreditor(tx, '');
+        return read.ok ? read.value : undefined;
+      }));
+      if (text === broken) expect(creditors.filter((c) => c === undefined)).toHaveLength(1);
+    }
   });
 });

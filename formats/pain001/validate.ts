@@ -127,7 +127,7 @@ function compareControlSum(declared: string, actualOre: number, path: string, ou
   }
 }
 
-function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: string, out: FormatIssue[]): void {
+function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: string, out: FormatIssue[], creditors: (CreditorKind | undefined)[] | undefined): void {
   if (tx.amountOre <= 0) out.push(issue('AMOUNT_NOT_POSITIVE', `${path}/Amt/InstdAmt`, 'amount must be greater than zero', { value: String(tx.amountOre / 100) }));
   else if (tx.amountOre > rules.maxAmountOre) out.push(issue('AMOUNT_TOO_LARGE', `${path}/Amt/InstdAmt`, 'amount exceeds the largest amount the bank accepts', { value: String(tx.amountOre / 100) }));
   if (!rules.currencies.includes(tx.currency)) {
@@ -135,6 +135,7 @@ function validateTransaction(rules: Pain001Rules, tx: CreditTransfer, path: stri
   }
   const creditor = classifyCreditor(tx, path);
   if (!creditor.ok) out.push(creditor.issue);
+  creditors?.push(creditor.ok ? creditor.value : undefined);
   if (tx.creditorAgent?.bic !== undefined && !checkBic(tx.creditorAgent.bic)) {
     out.push(issue('BIC_INVALID', `${path}/CdtrAgt/FinInstnId/BIC`, 'creditor agent BIC is invalid', { value: tx.creditorAgent.bic }));
   }
@@ -169,8 +170,10 @@ export const NOT_PROVIDED = 'NOTPROVIDED';
 /**
  * The Swedish and bank-profile rules on top of the schema: totals, identifiers with check
  * digits, OCR references, currencies, character set. Every problem, each with its path.
+ * `creditors`, when given, receives each transaction's creditor as `classifyCreditor` reads
+ * it (undefined where it cannot), in document order, so a caller need not classify again.
  */
-export function validatePain001(doc: Pain001Document, rules: Pain001Rules = DEFAULT_PAIN001_RULES): FormatIssue[] {
+export function validatePain001(doc: Pain001Document, rules: Pain001Rules = DEFAULT_PAIN001_RULES, creditors?: (CreditorKind | undefined)[]): FormatIssue[] {
   const out: FormatIssue[] = [];
   const root = '/Document/CstmrCdtTrfInitn';
   const header = doc.groupHeader;
@@ -206,7 +209,7 @@ export function validatePain001(doc: Pain001Document, rules: Pain001Rules = DEFA
         }
         endToEndIds.add(tx.endToEndId);
       }
-      validateTransaction(rules, tx, txPath, out);
+      validateTransaction(rules, tx, txPath, out, creditors);
       pmtInfTotal += tx.amountOre;
     });
     if (pmtInf.numberOfTransactions !== undefined && Number(pmtInf.numberOfTransactions) !== pmtInf.transactions.length) {

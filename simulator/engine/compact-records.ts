@@ -1,7 +1,7 @@
 /**
  * The stored form of many records of one shape (a file's payments): one column per field
- * (a nested object's fields get columns of their own), each column's most common value kept
- * once, and per record only what differs. A 10,000-payment file's payments are stored in
+ * (a nested object's fields get columns of their own), each column's common value (the most
+ * frequent in a sample of the records) kept once, and per record only what differs. A 10,000-payment file's payments are stored in
  * about a tenth of the bytes of their JSON, which is most of what an upload writes besides
  * its own raw bytes; in memory the records are the same plain objects as before.
  */
@@ -30,45 +30,87 @@ function keyOf(value: unknown): unknown {
   return Array.isArray(value) && value.length === 0 ? '\u0001[]' : `\u0001${JSON.stringify(value)}`;
 }
 
+/**
+ * How many records are looked at to choose a column's common value. The choice only decides
+ * how small the stored form is, never what it expands to; counting every record (with an
+ * object's JSON as its identity) was most of the cost of storing a 100,000-payment file.
+ */
+const SAMPLE = 257;
+
+/**
+ * A test for "equals this value" that allocates nothing: a record's cell is compared with the
+ * column's common value for every record. Objects must have the same keys in the same order
+ * (their JSON is then the same), so an expanded record reads back exactly as it was.
+ */
+function equalsTo(expected: unknown): (value: unknown) => boolean {
+  if (typeof expected !== 'object' || expected === null) return (value) => value === expected;
+  if (Array.isArray(expected)) {
+    const items = expected.map(equalsTo);
+    return (value) => {
+      if (!Array.isArray(value) || value.length !== items.length) return false;
+      for (let i = 0; i < items.length; i++) if (!(items[i] as (v: unknown) => boolean)(value[i])) return false;
+      return true;
+    };
+  }
+  const keys = Object.keys(expected);
+  const fields = keys.map((key) => equalsTo((expected as Row)[key]));
+  return (value) => {
+    if (!isPlainObject(value)) return false;
+    let i = 0;
+    for (const key in value) {
+      if (key !== keys[i] || !(fields[i] as (v: unknown) => boolean)(value[key])) return false;
+      i++;
+    }
+    return i === keys.length;
+  };
+}
+
+interface FieldShape {
+  /** Every value present is a plain object: its fields get columns of their own. */
+  nested: boolean;
+  subs: string[];
+  subSeen: Set<string>;
+  /** A nested value with no fields, or with a null field: not sayable as columns. */
+  unsayable: boolean;
+}
+
 /** Undefined when the records hold something this form cannot say (a null field, an empty nested object). */
 export function compactRecords(records: readonly Row[]): CompactRecords | undefined {
-  const fields: string[] = [];
-  const seen = new Set<string>();
+  // One pass for the shape: the fields in order of first appearance, which of them nest.
+  const shapes = new Map<string, FieldShape>();
   for (const record of records) {
     for (const field in record) {
-      if (!seen.has(field)) {
-        seen.add(field);
-        fields.push(field);
-      }
-    }
-  }
-  const columns: string[] = [];
-  const read: ((r: Row) => unknown)[] = [];
-  for (const field of fields) {
-    let nested = true;
-    const subs: string[] = [];
-    const subSeen = new Set<string>();
-    for (const record of records) {
       const value = record[field];
+      let shape = shapes.get(field);
+      if (!shape) {
+        shape = { nested: true, subs: [], subSeen: new Set(), unsayable: false };
+        shapes.set(field, shape);
+      }
       if (value === undefined) continue;
       if (value === null) return undefined;
+      if (!shape.nested) continue;
       if (!isPlainObject(value)) {
-        nested = false;
-        break;
+        shape.nested = false;
+        continue;
       }
       let empty = true;
       for (const sub in value) {
         empty = false;
-        if (value[sub] === null) return undefined;
-        if (!subSeen.has(sub)) {
-          subSeen.add(sub);
-          subs.push(sub);
+        if (value[sub] === null) shape.unsayable = true;
+        if (!shape.subSeen.has(sub)) {
+          shape.subSeen.add(sub);
+          shape.subs.push(sub);
         }
       }
-      if (empty) return undefined;
+      if (empty) shape.unsayable = true;
     }
-    if (nested && subs.length > 0) {
-      for (const sub of subs) {
+  }
+  const columns: string[] = [];
+  const read: ((r: Row) => unknown)[] = [];
+  for (const [field, shape] of shapes) {
+    if (shape.nested && shape.unsayable) return undefined;
+    if (shape.nested && shape.subs.length > 0) {
+      for (const sub of shape.subs) {
         columns.push(`${field}.${sub}`);
         read.push((r) => {
           const v = (r[field] as Row | undefined)?.[sub];
@@ -80,41 +122,44 @@ export function compactRecords(records: readonly Row[]): CompactRecords | undefi
       read.push((r) => (r[field] === undefined ? ABSENT : r[field]));
     }
   }
-  // Each cell's value and identity are computed once (an object's identity is its JSON).
+  // Each column's common value: the most frequent in an evenly spread sample of the records.
+  const step = Math.max(1, Math.ceil(records.length / SAMPLE));
   const common: unknown[] = [];
-  const cells: { values: unknown[]; keys: unknown[]; commonKey: unknown }[] = [];
+  const isCommon: ((value: unknown) => boolean)[] = [];
   for (const reader of read) {
-    const values = records.map(reader);
-    const keys = values.map(keyOf);
-    const counts = new Map<unknown, { n: number; value: unknown; key: unknown }>();
-    let best: { n: number; value: unknown; key: unknown } | undefined;
-    for (let r = 0; r < keys.length; r++) {
-      const key = keys[r];
+    const counts = new Map<unknown, { n: number; value: unknown }>();
+    let best: { n: number; value: unknown } | undefined;
+    for (let r = 0; r < records.length; r += step) {
+      const value = reader(records[r] as Row);
+      const key = keyOf(value);
       let entry = counts.get(key);
       if (!entry) {
-        entry = { n: 0, value: values[r], key };
+        entry = { n: 0, value };
         counts.set(key, entry);
       }
       entry.n++;
       if (!best || entry.n > best.n) best = entry;
     }
-    common.push(best?.value ?? ABSENT);
-    cells.push({ values, keys, commonKey: best?.key ?? ABSENT });
+    const value = best ? best.value : ABSENT;
+    common.push(value);
+    isCommon.push(equalsTo(value));
   }
-  const rows = records.map((_, r) => {
+  const rows: unknown[][] = new Array(records.length);
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r] as Row;
     const row: unknown[] = [];
     let last = -1;
-    for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c] as (typeof cells)[number];
-      if (cell.keys[r] === cell.commonKey) row.push(null);
+    for (let c = 0; c < read.length; c++) {
+      const value = (read[c] as (r: Row) => unknown)(record);
+      if ((isCommon[c] as (v: unknown) => boolean)(value)) row.push(null);
       else {
-        row.push(cell.values[r]);
+        row.push(value);
         last = c;
       }
     }
     row.length = last + 1;
-    return row;
-  });
+    rows[r] = row;
+  }
   return { compact: 1, columns, common, rows };
 }
 

@@ -8,7 +8,7 @@ import { checkBankgiro, checkPlusgiro } from '../../formats/identifiers/giro.ts'
 import { checkSwedishAccount } from '../../formats/identifiers/account.ts';
 import { reasonCodeFor, type FormatIssue, type ParseResult } from '../../formats/issues.ts';
 import { lbFileKind, parseLb, type LbRecord } from '../../formats/bankgirot/lb.ts';
-import { classifyCreditor, createPain001Parser, type CreditTransfer, type Pain001Document, type Pain001Parser } from '../../formats/pain001/index.ts';
+import { classifyCreditor, createPain001Parser, type CreditTransfer, type CreditorKind as ReadCreditor, type Pain001Document, type Pain001Parser } from '../../formats/pain001/index.ts';
 import type { BankProfile } from '../banks/profile.ts';
 import type { CreditorKind, StatusReason } from './model.ts';
 import { KIND_HEAD_BYTES, notAPaymentFile } from './payment-file-kind.ts';
@@ -56,7 +56,12 @@ function accountText(account: CreditTransfer['creditorAccount']): string {
   return 'iban' in account ? account.iban : account.other;
 }
 
-function painPayments(doc: Pain001Document, issues: FormatIssue[]): { payments: IntakePayment[]; fileLevel: FormatIssue[] } {
+function classifiedCreditor(tx: CreditTransfer): ReadCreditor | undefined {
+  const classified = classifyCreditor(tx, '');
+  return classified.ok ? classified.value : undefined;
+}
+
+function painPayments(doc: Pain001Document, issues: FormatIssue[], creditors: readonly (ReadCreditor | undefined)[]): { payments: IntakePayment[]; fileLevel: FormatIssue[] } {
   const byTx = new Map<string, FormatIssue[]>();
   const fileLevel: FormatIssue[] = [];
   for (const found of issues) {
@@ -68,18 +73,21 @@ function painPayments(doc: Pain001Document, issues: FormatIssue[]): { payments: 
     } else fileLevel.push(found);
   }
   const payments: IntakePayment[] = [];
+  // The rules classified every creditor in document order while validating (one per transaction).
+  const total = doc.paymentInformation.reduce((sum, p) => sum + p.transactions.length, 0);
+  const readByRules = creditors.length === total;
+  let flat = 0;
   doc.paymentInformation.forEach((pmtInf, i) => {
     const debtor = pmtInf.debtorAccount;
     const debtorAccount = 'iban' in debtor ? debtor.iban : debtor.other;
     pmtInf.transactions.forEach((tx, j) => {
-      const path = `/Document/CstmrCdtTrfInitn/PmtInf[${i + 1}]/CdtTrfTxInf[${j + 1}]`;
-      const classified = classifyCreditor(tx, path);
-      const creditor = classified.ok
-        ? classified.value.kind === 'account'
-          ? { kind: 'account' as const, account: `${classified.value.clearing}-${classified.value.account}` }
-          : classified.value.kind === 'iban'
-            ? { kind: 'iban' as const, account: classified.value.iban }
-            : { kind: classified.value.kind, account: classified.value.number }
+      const classified = readByRules ? creditors[flat++] : classifiedCreditor(tx);
+      const creditor = classified
+        ? classified.kind === 'account'
+          ? { kind: 'account' as const, account: `${classified.clearing}-${classified.account}` }
+          : classified.kind === 'iban'
+            ? { kind: 'iban' as const, account: classified.iban }
+            : { kind: classified.kind, account: classified.number }
         : { kind: 'account' as const, account: accountText(tx.creditorAccount) };
       const ocr = tx.structuredRemittance.find((s) => s.creditorReferenceType === 'SCOR')?.creditorReference;
       const message = tx.unstructuredRemittance[0];
@@ -91,7 +99,8 @@ function painPayments(doc: Pain001Document, issues: FormatIssue[]): { payments: 
         debtorAccount,
         creditor: tx.creditor.name === undefined ? creditor : { ...creditor, name: tx.creditor.name },
         requestedExecutionDate: pmtInf.requestedExecutionDate,
-        rejections: (byTx.get(`${i + 1}/${j + 1}`) ?? []).map(reason),
+        // Most files have no payment-level issue: no key is built for each payment then.
+        rejections: byTx.size === 0 ? [] : (byTx.get(`${i + 1}/${j + 1}`) ?? []).map(reason),
       };
       if (tx.instructionId !== undefined) payment.instructionId = tx.instructionId;
       if (ocr !== undefined) payment.reference = { type: 'ocr', value: ocr };
@@ -184,6 +193,7 @@ export function createIntake(profile: BankProfile): IntakeReader {
   let head: Uint8Array[] = [];
   let headBytes = 0;
   let pain: Pain001Parser | undefined;
+  let creditors: (ReadCreditor | undefined)[] = [];
   let lb: Uint8Array[] | undefined;
   let refused: IntakeResult | undefined;
   const decide = () => {
@@ -191,7 +201,7 @@ export function createIntake(profile: BankProfile): IntakeReader {
     refused = notAPaymentFile(joined, profile);
     if (refused) lb = [];
     else if (looksLikeXml(joined)) {
-      pain = createPain001Parser({ rules: profile.pain001Rules });
+      pain = createPain001Parser({ rules: profile.pain001Rules, creditors });
       pain.write(joined);
     } else lb = [joined];
     head = [];
@@ -214,19 +224,21 @@ export function createIntake(profile: BankProfile): IntakeReader {
       // payments are out of it, so it is not held while they are validated and reported.
       const parser = pain;
       const pieces = lb ?? [];
+      const read = creditors;
       pain = undefined;
       lb = undefined;
-      return parser ? fromPain001(parser.close(), profile) : fromLb(Buffer.concat(pieces), profile);
+      creditors = [];
+      return parser ? fromPain001(parser.close(), read, profile) : fromLb(Buffer.concat(pieces), profile);
     },
   };
 }
 
-function fromPain001(parsed: ParseResult<Pain001Document>, profile: BankProfile): IntakeResult {
+function fromPain001(parsed: ParseResult<Pain001Document>, creditors: readonly (ReadCreditor | undefined)[], profile: BankProfile): IntakeResult {
   const doc = parsed.value;
   if (!doc) {
     return { format: 'pain.001.001.03', messageId: '', fileRejections: [{ code: 'FF01', message: parsed.issues[0]?.message ?? 'not a pain.001 document' }], issues: parsed.issues, payments: [] };
   }
-  const { payments, fileLevel } = painPayments(doc, parsed.issues);
+  const { payments, fileLevel } = painPayments(doc, parsed.issues, creditors);
   const fileRejections = fileLevel.map(reason);
   if (!profile.acceptedFormats.includes(doc.version)) fileRejections.unshift({ code: 'FF01', message: `${profile.displayName} does not accept ${doc.version}` });
   return { format: doc.version, messageId: doc.groupHeader.messageId, fileRejections, issues: parsed.issues, payments };

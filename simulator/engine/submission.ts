@@ -156,9 +156,15 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
   }
   const today = dateOf(core.now);
   const policy = profile.nonBankDayPolicy[file.format === 'lb' ? 'lb' : 'pain001'];
+  // A file names a handful of debtor accounts for all its payments: each is looked up once.
+  const debtors = new Map<string, SandboxAccount | undefined>();
   for (const ip of result.payments) {
     core.counters.payment++;
-    const debtor = debtorAccountFor(state, ip.debtorAccount);
+    let debtor = debtors.get(ip.debtorAccount);
+    if (debtor === undefined && !debtors.has(ip.debtorAccount)) {
+      debtor = debtorAccountFor(state, ip.debtorAccount);
+      debtors.set(ip.debtorAccount, debtor);
+    }
     const rejections = [...ip.rejections];
     if (!debtor) rejections.push({ code: 'AC02', message: `debtor account ${ip.debtorAccount} is not an account of ${core.company.name} at ${profile.displayName}` });
     const date = ip.requestedExecutionDate;
