@@ -54,3 +54,5 @@ section('bureau (a): sync 10,000 invoices into an empty bureau program (real HTT
 }
 section('bureau (c): BgMax intake, 10,000 payments matched and booked against 100,000 open invoices vs parsing alone');
 console.log(await (await import('./bureau-bgmax.ts')).benchBgMaxIntake());
+section('cli: start-up of the compiled CLI (dist/, as installed) vs bare node, interleaved (target < 0.5 s wall each)');
+console.log(await (await import('./cli.ts')).benchCliStartup());
