@@ -4,8 +4,10 @@
  * Writing what an operation changed, loading every sandbox at start-up, and recovery after
  * a crash between two writes.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { createGzip, gunzip, gzip } from 'node:zlib';
 import { compactRecords, expandRecords, isCompactRecords } from './compact-records.ts';
 import type { BankEvent, Payment, PaymentFile, ReportMeta, SandboxCore, WebhookDelivery } from './model.ts';
 import { addDays } from './calendar.ts';
@@ -97,17 +99,44 @@ export async function saveCore(store: StorePort, state: SandboxState): Promise<v
  * XML that compresses about tenfold), committed before the group with the metadata; releasing
  * a held report rewrites only the metadata.
  */
-async function saveReportBody(store: StorePort, sandboxId: string, reportId: string, body: string): Promise<void> {
-  await saveBlob(store, col(sandboxId, 'reports'), reportId, await gzipAsync(Buffer.from(body, 'utf8'), { level: 1 }));
+export async function saveReportBody(store: StorePort, sandboxId: string, reportId: string, body: string): Promise<void> {
+  if (body.length <= REPORT_SLICE) return saveBlob(store, col(sandboxId, 'reports'), reportId, await gzipAsync(Buffer.from(body, 'utf8'), { level: 1 }));
+  // A 100,000-payment pain.002 is ~35 MB: compressed a slice at a time into the blob, not copied whole into a buffer first.
+  const blob = await store.openBlob(col(sandboxId, 'reports'));
+  try {
+    await pipeline(Readable.from(slices(body)), createGzip({ level: 1 }), async (compressed: AsyncIterable<Buffer>) => {
+      for await (const piece of compressed) await blob.write(piece);
+    });
+  } catch (error) {
+    await blob.abort();
+    throw error;
+  }
+  await blob.commit(reportId);
+}
+
+const REPORT_SLICE = 1 << 20;
+
+/** The text in slices of about REPORT_SLICE characters, never cutting a surrogate pair in two. */
+function* slices(text: string): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + REPORT_SLICE);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(at, end);
+    at = end;
+  }
 }
 
 export async function reportBody(store: StorePort, state: SandboxState, reportId: string): Promise<string> {
   const pending = state.pendingBodies.get(reportId);
-  if (pending !== undefined) return pending;
-  const blob = await store.getBlob(col(state.core.id, 'reports'), reportId);
+  return pending ?? storedReportBody(store, state.core.id, reportId);
+}
+
+export async function storedReportBody(store: StorePort, sandboxId: string, reportId: string): Promise<string> {
+  const blob = await store.getBlob(col(sandboxId, 'reports'), reportId);
   if (blob) return (await gunzipAsync(blob)).toString('utf8');
   // Data directories (and imports) from before bodies were blobs keep the body in the metadata document.
-  const doc = (await store.get(col(state.core.id, 'reports'), reportId)) as { body?: string } | undefined;
+  const doc = (await store.get(col(sandboxId, 'reports'), reportId)) as { body?: string } | undefined;
   return doc?.body ?? '';
 }
 

@@ -158,6 +158,8 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
   const policy = profile.nonBankDayPolicy[file.format === 'lb' ? 'lb' : 'pain001'];
   // A file names a handful of debtor accounts for all its payments: each is looked up once.
   const debtors = new Map<string, SandboxAccount | undefined>();
+  // …and most share one requested date: its checks are made once.
+  const dateRejections = new Map<string, StatusReason[]>();
   for (const ip of result.payments) {
     core.counters.payment++;
     let debtor = debtors.get(ip.debtorAccount);
@@ -168,8 +170,14 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
     const rejections = [...ip.rejections];
     if (!debtor) rejections.push({ code: 'AC02', message: `debtor account ${ip.debtorAccount} is not an account of ${core.company.name} at ${profile.displayName}` });
     const date = ip.requestedExecutionDate;
-    if (date !== '' && !isBankDay(date) && policy === 'reject') rejections.push({ code: 'DT01', message: `${date} is not a bank day` });
-    if (date !== '' && dayNumber(date) > dayNumber(today) + profile.maxFutureDays) rejections.push({ code: 'DT01', message: `${date} is more than ${profile.maxFutureDays} days ahead` });
+    let forDate = dateRejections.get(date);
+    if (forDate === undefined) {
+      forDate = [];
+      if (date !== '' && !isBankDay(date) && policy === 'reject') forDate.push({ code: 'DT01', message: `${date} is not a bank day` });
+      if (date !== '' && dayNumber(date) > dayNumber(today) + profile.maxFutureDays) forDate.push({ code: 'DT01', message: `${date} is more than ${profile.maxFutureDays} days ahead` });
+      dateRejections.set(date, forDate);
+    }
+    for (const rejection of forDate) rejections.push({ ...rejection });
     const payment: Payment = {
       id: `pmt_${pad(core.counters.payment, 7)}`,
       fileId: file.id,
@@ -195,6 +203,8 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
       payment.history.push({ at: core.now, status: 'REJECTED', reason: rejections.map((r) => `${r.code} ${r.message}`).join('; ') });
     }
   }
+  // The intake's copies are not needed past this point (a 100k file's would be held through its report).
+  result.payments.length = 0;
   file.numberOfTransactions = file.payments.length;
   file.controlSumOre = file.payments.reduce((sum, p) => sum + p.amountOre, 0);
   dirty.add(`file:${file.id}`);
