@@ -47,6 +47,7 @@ export async function startOverviewSandbox(options: OverviewStartOptions): Promi
     console.log(`  bureau             ${bureau.name} (${bureau.id})`);
     console.log(`    upload token     ${token}`);
     console.log(`    upload           sandbank overview upload FILE.se --url ${running.url} --token ${token} --company ${DEMO_COMPANY.id}`);
+    console.log(`    a customer       sandbank overview companies add NAME --org NNNNNN-NNNN --url ${running.url} --token ${token}`);
     console.log(`  company            ${DEMO_COMPANY.name}, org ${DEMO_COMPANY.organisationNumber}  (id ${DEMO_COMPANY.id})`);
     console.log(`  customer user      ${running.url}/login  user ${DEMO_USER}  password ${password}`);
     console.log('Press Ctrl+C to stop.');

@@ -18,6 +18,7 @@ export type OverviewProblemCode = OverviewErrorCode | 'UNAUTHORIZED' | 'SIE_TOO_
 const PROBLEMS: Record<OverviewProblemCode, { status: number; title: string }> = {
   UNAUTHORIZED: { status: 401, title: 'Missing or invalid upload token' },
   COMPANY_NOT_FOUND: { status: 404, title: 'Company not found' },
+  COMPANY_EXISTS: { status: 409, title: 'Company exists' },
   COMPANY_NOT_IDENTIFIED: { status: 422, title: 'The file does not identify one of your companies' },
   COMPANY_MISMATCH: { status: 409, title: 'The file belongs to another company' },
   USERNAME_TAKEN: { status: 409, title: 'User name taken' },
@@ -123,13 +124,21 @@ export function createOverviewApp(options: OverviewAppOptions): express.Express 
   api.post('/companies', express.json({ limit: '16kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (typeof body['name'] !== 'string' || body['name'].trim() === '') return void sendProblem(res, 'INVALID_REQUEST', 'give the company\'s "name"');
+    if (body['id'] !== undefined && (typeof body['id'] !== 'string' || !/^[a-z0-9-]{1,60}$/.test(body['id']))) return void sendProblem(res, 'INVALID_REQUEST', '"id" is 1–60 lower-case letters, digits and -');
+    const org = body['organisationNumber'];
+    if (org !== undefined && (typeof org !== 'string' || !/^(\d{2})?\d{6}-?\d{4}$/.test(org.trim()))) return void sendProblem(res, 'INVALID_REQUEST', '"organisationNumber" is a Swedish organisation number, NNNNNN-NNNN (the #ORGNR of the company\'s SIE files)');
     const outcome = await service.createCompany(String(res.locals['bureauId']), {
       name: body['name'],
-      ...(typeof body['organisationNumber'] === 'string' ? { organisationNumber: body['organisationNumber'] } : {}),
-      ...(typeof body['id'] === 'string' && /^[a-z0-9-]{1,60}$/.test(body['id']) ? { id: body['id'] } : {}),
+      ...(typeof org === 'string' ? { organisationNumber: org.trim() } : {}),
+      ...(typeof body['id'] === 'string' ? { id: body['id'] } : {}),
     });
     if (!outcome.ok) return void sendProblem(res, outcome.code, outcome.message);
     res.status(201).json(outcome.value);
+  });
+  api.get('/companies/:companyId/users', async (req, res) => {
+    const users = await service.usersOf(String(res.locals['bureauId']), String(req.params['companyId']));
+    if (!users) return void sendProblem(res, 'COMPANY_NOT_FOUND', `no company "${String(req.params['companyId'])}" among this bureau's customers`);
+    res.json({ users });
   });
   api.post('/companies/:companyId/users', express.json({ limit: '16kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

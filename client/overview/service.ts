@@ -9,7 +9,7 @@ import type { FiscalYear } from './fiscal-year.ts';
 import { importSie } from './sie-import.ts';
 import type { Bureau, Company, CustomerUser, OverviewStore, Registry } from './store.ts';
 
-export type OverviewErrorCode = 'COMPANY_NOT_FOUND' | 'COMPANY_NOT_IDENTIFIED' | 'COMPANY_MISMATCH' | 'USERNAME_TAKEN' | 'SIE_INVALID' | 'INVALID_REQUEST';
+export type OverviewErrorCode = 'COMPANY_NOT_FOUND' | 'COMPANY_EXISTS' | 'COMPANY_NOT_IDENTIFIED' | 'COMPANY_MISMATCH' | 'USERNAME_TAKEN' | 'SIE_INVALID' | 'INVALID_REQUEST';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: OverviewErrorCode; message: string; issues?: FormatIssue[] };
 
@@ -38,6 +38,8 @@ function passwordMatches(password: string, stored: string): boolean {
   const actual = scryptSync(password, Buffer.from(salt, 'hex'), 32);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+const digits = (s: string | undefined) => (s ?? '').replace(/\D/g, '');
 
 function slug(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'company';
@@ -75,9 +77,14 @@ export class OverviewService {
       const registry = await this.registry();
       let id = input.id ?? slug(input.name);
       if (registry.companies.some((c) => c.id === id)) {
-        if (input.id) return { ok: false, code: 'INVALID_REQUEST', message: `a company with id "${id}" exists` };
+        if (input.id) return { ok: false, code: 'COMPANY_EXISTS', message: `a company with id "${id}" exists` };
         id = `${id}-${registry.companies.length + 1}`;
       }
+      // An upload without a named company is placed by its #ORGNR: two companies of one bureau
+      // with the same number would make that placement a guess.
+      const org = digits(input.organisationNumber);
+      const twin = org === '' ? undefined : registry.companies.find((c) => c.bureauId === bureauId && digits(c.organisationNumber) === org);
+      if (twin) return { ok: false, code: 'COMPANY_EXISTS', message: `organisation number ${input.organisationNumber ?? ''} is already company "${twin.id}" (${twin.name})` };
       const company: Company = { id, name: input.name, bureauId, ...(input.organisationNumber ? { organisationNumber: input.organisationNumber } : {}) };
       registry.companies.push(company);
       await this.options.store.saveRegistry(registry);
@@ -140,6 +147,13 @@ export class OverviewService {
     return (await this.registry()).companies.filter((c) => c.bureauId === bureauId);
   }
 
+  /** The company's users (never their password hashes), or undefined when it is not this bureau's. */
+  async usersOf(bureauId: string, companyId: string): Promise<{ username: string; name: string; companyId: string }[] | undefined> {
+    const registry = await this.registry();
+    if (!registry.companies.some((c) => c.id === companyId && c.bureauId === bureauId)) return undefined;
+    return registry.users.filter((u) => u.companyId === companyId).map(({ username, name }) => ({ username, name, companyId }));
+  }
+
   /** The company's fiscal years, newest first. */
   async years(companyId: string): Promise<FiscalYear[]> {
     const data = await this.options.store.loadCompany(companyId);
@@ -154,7 +168,6 @@ export class OverviewService {
     const imported = importSie(bytes);
     if (!imported.ok) return { ok: false, code: 'SIE_INVALID', message: 'the SIE file was refused; nothing was changed', issues: imported.issues };
     const companies = await this.companiesOf(bureauId);
-    const digits = (s: string | undefined) => (s ?? '').replace(/\D/g, '');
     const company = companyId === undefined
       ? companies.find((c) => c.organisationNumber !== undefined && digits(c.organisationNumber) === digits(imported.organisationNumber) && digits(imported.organisationNumber) !== '')
       : companies.find((c) => c.id === companyId);

@@ -1,8 +1,9 @@
 /**
  * The bureau's books reach the customer's accounting overview: `sandbank bureau export-sie`
- * writes what the overview needs and `sandbank overview upload` stores it (exit 0), and the
+ * writes what the overview needs, `sandbank overview companies add` / `users add` register the
+ * customer and its login, `sandbank overview upload` stores it by its #ORGNR (exit 0), and the
  * month's result the customer then sees is the bureau's booked invoice — real binaries, real
- * ports.
+ * ports, nothing but the CLI between them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -56,13 +57,20 @@ describe("the bureau's SIE export into the accounting overview (real CLI)", () =
 
     const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] ?? '';
     const token = /upload token\s+(\S+)/.exec(printed)?.[1] ?? '';
+    const target = ['--url', url, '--token', token];
     // The overview's ready-made company is another one: the export goes to the customer it belongs to (its #ORGNR).
     const organisationNumber = /#ORGNR (\S+)/.exec(text)?.[1] ?? '';
-    const bureauApi = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    expect((await sandbankAsync(['overview', 'upload', file, '--url', url, '--token', token, '--company', 'demo'])).code).toBe(1);
-    expect((await fetch(`${url}/api/v1/companies`, { method: 'POST', headers: bureauApi, body: JSON.stringify({ id: 'kund', name: 'Kundföretaget AB', organisationNumber }) })).status).toBe(201);
-    expect((await fetch(`${url}/api/v1/companies/kund/users`, { method: 'POST', headers: bureauApi, body: JSON.stringify({ username: 'kund@kundforetaget', name: 'Kund', password: 'kundens-lösenord' }) })).status).toBe(201);
-    const uploaded = await sandbankAsync(['overview', 'upload', file, '--url', url, '--token', token, '--company', 'kund']);
+    expect((await sandbankAsync(['overview', 'upload', file, ...target, '--company', 'demo'])).code).toBe(1);
+    const unregistered = await sandbankAsync(['overview', 'upload', file, ...target]);
+    expect(unregistered.code).toBe(1);
+    expect(unregistered.stderr).toContain('sandbank overview companies add NAME --org');
+    // What the bureau does, all through the CLI: register the customer by its organisation
+    // number, give it a login, upload without naming the company.
+    const company = await sandbankAsync(['overview', 'companies', 'add', 'Kundföretaget AB', '--org', organisationNumber, '--id', 'kund', ...target]);
+    expect(company.code, company.stderr).toBe(0);
+    const user = await sandbankAsync(['overview', 'users', 'add', 'kund@kundforetaget', '--company', 'kund', '--password', 'kundens-lösenord', ...target]);
+    expect(user.code, user.stderr).toBe(0);
+    const uploaded = await sandbankAsync(['overview', 'upload', file, ...target]);
     expect(uploaded.code, uploaded.stderr).toBe(0);
     expect(uploaded.stdout).toContain('fiscal year 2026-01-01 – 2026-12-31 stored for kund');
     // 4 × 950 kr excluding VAT is March's revenue and result (nothing else is booked): what the customer downloads.

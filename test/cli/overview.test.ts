@@ -63,6 +63,41 @@ describe('sandbank overview', () => {
     expect(refused.stderr).toContain(`line ${line}`);
   });
 
+  it('companies add|list and users add|list register a customer and its login; --json for scripts; SANDBANK_OVERVIEW_URL/TOKEN stand for the flags', async () => {
+    const env = { ...process.env, SANDBANK_OVERVIEW_URL: field(/running at (http:\/\/127\.0\.0\.1:\d+)/), SANDBANK_OVERVIEW_TOKEN: field(/upload token\s+(\S+)/) };
+    const added = await sandbankAsync(['overview', 'companies', 'add', 'Bageriet AB', '--org', '556677-8899', '--id', 'bageri', '--json'], { env });
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(JSON.parse(added.stdout)).toMatchObject({ id: 'bageri', name: 'Bageriet AB', organisationNumber: '556677-8899' });
+    const twin = await sandbankAsync(['overview', 'companies', 'add', 'Bageriet igen AB', '--org', '5566778899'], { env });
+    expect([twin.code, twin.stderr]).toEqual([1, 'error: COMPANY_EXISTS: organisation number 5566778899 is already company "bageri" (Bageriet AB)\n']);
+    const user = await sandbankAsync(['overview', 'users', 'add', 'bo@bageri', '--company', 'bageri', '--name', 'Bo Bagare'], { env });
+    expect(user.code, user.stderr).toBe(0);
+    // No --password: a random one, printed once, that logs in.
+    const password = /password (\S+)/.exec(user.stdout)?.[1] ?? '';
+    expect(user.stdout).toContain(`user bo@bageri (Bo Bagare) for company bageri: log in at ${env.SANDBANK_OVERVIEW_URL}/login`);
+    expect(await logIn(env.SANDBANK_OVERVIEW_URL, 'bo@bageri', password)).toMatch(/^ov_session=/);
+    const users = await sandbankAsync(['overview', 'users', 'list', '--company', 'bageri', '--json'], { env });
+    expect(JSON.parse(users.stdout)).toEqual([{ username: 'bo@bageri', name: 'Bo Bagare', companyId: 'bageri' }]);
+    const list = await sandbankAsync(['overview', 'companies', 'list'], { env });
+    expect(list.stdout).toMatch(/^bageri\s+Bageriet AB\s+556677-8899\s+none uploaded$/m);
+    const missing = await sandbankAsync(['overview', 'users', 'add', 'x@y', '--company', 'nope', '--password', 'long-enough'], { env });
+    expect([missing.code, missing.stderr]).toEqual([1, 'error: COMPANY_NOT_FOUND: no company "nope" among this bureau\'s customers\n']);
+    const wrongToken = await sandbankAsync(['overview', 'companies', 'list', '--token', 'not-the-token'], { env });
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stderr).toMatch(/^error: UNAUTHORIZED: .*upload token that `sandbank overview start` printed\n$/);
+    const noToken = await sandbankAsync(['overview', 'companies', 'list'], { env: { ...env, SANDBANK_OVERVIEW_TOKEN: '' } });
+    expect([noToken.code, noToken.stderr]).toEqual([1, "error: give the bureau's upload token with --token (or SANDBANK_OVERVIEW_TOKEN); `sandbank overview start` prints it\n"]);
+  });
+
+  it('upload without --company of a file whose #ORGNR no company has says how to register it', async () => {
+    const file = join(dir, 'unknown-org.se');
+    writeFileSync(file, encodeSie(decodeCp437(ledgerExport()).replace('#KSUMMA\r\n', '').replace(/#KSUMMA \d+\r\n/, '').replace(/#ORGNR \S+/, '#ORGNR 559999-0000')));
+    const result = await sandbankAsync(['overview', 'upload', file, '--url', field(/running at (http:\/\/127\.0\.0\.1:\d+)/), '--token', field(/upload token\s+(\S+)/)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('COMPANY_NOT_IDENTIFIED');
+    expect(result.stderr).toContain("register the customer first: sandbank overview companies add NAME --org <the file's #ORGNR>");
+  });
+
   it('upload to nothing exits 2 naming the URL', async () => {
     const file = join(dir, 'books.se');
     writeFileSync(file, ledgerExport());

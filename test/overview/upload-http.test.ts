@@ -175,6 +175,27 @@ describe('companies and their users', () => {
     await expect(logIn(overview.url, 'kalle@snickeri', 'fel lösenord')).rejects.toThrow(/401/);
   });
 
+  it('a bureau registers a company (one per organisation number) and lists its users, never another bureau\'s', async () => {
+    const post = (path: string, body: unknown, token = overview.token) => fetch(`${overview.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await post('/companies', { id: 'verkstad', name: 'Verkstaden AB', organisationNumber: ' 559000-1234 ' });
+    expect([created.status, await created.json()]).toEqual([201, { id: 'verkstad', name: 'Verkstaden AB', organisationNumber: '559000-1234', bureauId: 'bureau-1' }]);
+    const twin = await post('/companies', { name: 'Verkstaden igen AB', organisationNumber: '5590001234' });
+    expect([twin.status, (await problemOf(twin)).code]).toEqual([409, 'COMPANY_EXISTS']);
+    const sameId = await post('/companies', { id: 'verkstad', name: 'Annan AB' });
+    expect([sameId.status, (await problemOf(sameId)).code]).toEqual([409, 'COMPANY_EXISTS']);
+    for (const bad of [{ name: 'X AB', organisationNumber: '12-34' }, { name: 'X AB', id: 'Has Spaces' }, { organisationNumber: '559000-9999' }]) {
+      const refused = await post('/companies', bad);
+      expect([refused.status, (await problemOf(refused)).code], JSON.stringify(bad)).toEqual([400, 'INVALID_REQUEST']);
+    }
+    // Another bureau may hold the same organisation number (a customer that changed bureau).
+    expect((await post('/companies', { name: 'Verkstaden AB', organisationNumber: '559000-1234' }, overview.otherToken)).status).toBe(201);
+    expect((await post('/companies/verkstad/users', { username: 'vera@verkstad', name: 'Vera', password: 'veras-lösenord' })).status).toBe(201);
+    const listed = await fetch(`${overview.url}/api/v1/companies/verkstad/users`, { headers: { authorization: `Bearer ${overview.token}` } });
+    expect(await listed.json()).toEqual({ users: [{ username: 'vera@verkstad', name: 'Vera', companyId: 'verkstad' }] });
+    const foreign = await fetch(`${overview.url}/api/v1/companies/verkstad/users`, { headers: { authorization: `Bearer ${overview.otherToken}` } });
+    expect([foreign.status, (await problemOf(foreign)).code]).toEqual([404, 'COMPANY_NOT_FOUND']);
+  });
+
   it('pages without a session go to the login; unknown pages get the overview\'s own error page', async () => {
     const anonymous = await page('/overview', '');
     expect([anonymous.status]).toEqual([303]);
