@@ -3,7 +3,7 @@
  * the lowdb store to the simulator, and prints what a person needs to begin.
  */
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { createRandom } from '../formats/random.ts';
 import { sampleFileFor } from '../formats/sample-files.ts';
 import { formatOreSwedish } from '../formats/money.ts';
 import { stockholmDateTime } from '../formats/stockholm.ts';
+import { lockDataDir } from '../cli/data-dir-lock.ts';
 import { startSimulator, type Simulator } from './app.ts';
 import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
@@ -43,35 +44,6 @@ export interface StartOptions {
 /** Now in Swedish local time, as the sandbox clock's `YYYY-MM-DDTHH:MM:SS`. */
 export function swedishNow(): string {
   return stockholmDateTime(Date.now());
-}
-
-/** One process owns a data directory: a second `sandbank start` on it is refused. */
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  const lock = join(dir, 'sandbank.lock');
-  try {
-    const fd = openSync(lock, 'wx');
-    writeFileSync(fd, String(process.pid));
-    closeSync(fd);
-  } catch {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (alive && pid !== process.pid) throw new Error(`${dir} is in use by sandbank process ${pid}; stop it or use --data <another dir>`);
-    writeFileSync(lock, String(process.pid));
-  }
-  return () => {
-    try {
-      unlinkSync(lock);
-    } catch {
-      // already gone
-    }
-  };
 }
 
 /** A valid pain.001 for the sandbox's account, dated on its own clock. */
@@ -117,7 +89,7 @@ function claimMsFromEnvironment(): { claimMs: number } | undefined {
 export async function runStart(options: StartOptions): Promise<Simulator> {
   const dataDir = resolve(options.data);
   const postgres = options.store === undefined ? undefined : await openPostgres(options.store);
-  const unlock = options.memory || postgres ? () => undefined : lockDataDir(dataDir);
+  const unlock = options.memory || postgres ? () => undefined : lockDataDir(dataDir, 'sandbank');
   const simulator = await startSimulator({
     store: postgres ?? (options.memory ? new MemoryStore() : new LowdbStore(join(dataDir, 'store'))),
     random: createRandom(randomInt(1, 2 ** 31 - 1)),

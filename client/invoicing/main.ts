@@ -4,9 +4,9 @@
  * `sandbank start`).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
+import { lockDataDir } from '../../cli/data-dir-lock.ts';
 import { startInvoicing, type InvoicingApp } from './app.ts';
 import type { RateLimit } from './http/rate-limit.ts';
 import { LowdbInvoicingStore, MemoryInvoicingStore } from './store.ts';
@@ -26,37 +26,9 @@ export interface InvoicingStartOptions {
   quiet?: boolean;
 }
 
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  const lock = join(dir, 'invoicing.lock');
-  try {
-    const fd = openSync(lock, 'wx');
-    writeFileSync(fd, String(process.pid));
-    closeSync(fd);
-  } catch {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = pid !== process.pid;
-    } catch {
-      alive = false;
-    }
-    if (alive) throw new Error(`${dir} is in use by invoicing process ${pid}; stop it or use --data <another dir>`);
-    writeFileSync(lock, String(process.pid));
-  }
-  return () => {
-    try {
-      unlinkSync(lock);
-    } catch {
-      // already gone
-    }
-  };
-}
-
 export async function runInvoicingStart(options: InvoicingStartOptions): Promise<InvoicingApp> {
   const dataDir = resolve(options.data);
-  const unlock = options.memory ? () => undefined : lockDataDir(dataDir);
+  const unlock = options.memory ? () => undefined : lockDataDir(dataDir, 'invoicing');
   const clock = { now: () => stockholmDateTime(Date.now()) };
   // The collaborations' lifecycle (activation, recipient, licences, termination) rides on this API.
   const lifecycles = await LifecycleStore.open(options.memory ? undefined : join(dataDir, 'lifecycles.json'));

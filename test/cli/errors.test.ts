@@ -45,12 +45,12 @@ describe('sandbank fails with one line a person can act on (the real CLI)', () =
     }
   });
 
-  it('a data directory held by another sandbank process', () => {
+  it.each([['sandbank', ['start']], ['invoicing', ['invoicing', 'start']]])('a data directory held by another %s process', (program, command) => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbank-locked-'));
-    writeFileSync(join(dir, 'sandbank.lock'), String(process.pid));
-    const run = sandbank(['start', '--port', '0', '--data', dir]);
+    writeFileSync(join(dir, `${program}.lock`), String(process.pid));
+    const run = sandbank([...command, '--port', '0', '--data', dir]);
     expect(run.code).toBe(1);
-    expectOneLine(run.stderr, new RegExp(`^error: ${dir} is in use by sandbank process ${process.pid}; stop it or use --data <another dir>$`));
+    expectOneLine(run.stderr, new RegExp(`^error: ${dir} is in use by ${program} process ${process.pid}; stop it or use --data <another dir>$`));
   });
 
   it('a server that is not running, named by its URL', async () => {
