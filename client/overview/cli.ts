@@ -39,9 +39,9 @@ interface TargetOptions {
 
 /** --url and --token, else SANDBANK_OVERVIEW_URL / SANDBANK_OVERVIEW_TOKEN, else the default port. */
 function targetOf(options: TargetOptions): OverviewTarget {
-  const token = options.token ?? process.env['SANDBANK_OVERVIEW_TOKEN'];
+  const token = options.token ?? (process.env['SANDBANK_OVERVIEW_TOKEN'] || undefined);
   if (!token) throw new CliError("give the bureau's upload token with --token (or SANDBANK_OVERVIEW_TOKEN); `sandbank overview start` prints it");
-  return { url: options.url ?? process.env['SANDBANK_OVERVIEW_URL'] ?? DEFAULT_OVERVIEW_URL, token };
+  return { url: options.url ?? (process.env['SANDBANK_OVERVIEW_URL'] || DEFAULT_OVERVIEW_URL), token };
 }
 
 function withTarget(command: Command): Command {

@@ -172,6 +172,8 @@ export function createOverviewApp(options: OverviewAppOptions): express.Express 
     res.status(status).type('html').send(loginPage(csrf, message));
   };
 
+  // For scripts and load balancers waiting for the service (no session, nothing about the data).
+  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/', (_req, res) => res.redirect(303, '/overview'));
   app.get('/login', (req, res) => (sessionOf(req) ? res.redirect(303, '/overview') : showLogin(res, 200)));
   app.post('/login', form, async (req, res) => {
