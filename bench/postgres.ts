@@ -33,7 +33,7 @@ async function servers(setup: Setup, pgUrl: string): Promise<{ list: ShippedServ
     const server = await startShipped(dir);
     return { list: [server], stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  const database = await freshDatabase(pgUrl, 'sandbank_bench');
+  const database = await freshDatabase(pgUrl, 'bench');
   const count = setup === 'PostgreSQL, two servers' ? 2 : 1;
   const list: ShippedServer[] = [];
   for (let i = 0; i < count; i++) list.push(await startShipped(join(dir, String(i)), ['--store', database.url]));

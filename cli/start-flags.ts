@@ -32,6 +32,7 @@ export const SERVER_ENV = {
   data: 'SANDBANK_DATA',
   memory: 'SANDBANK_MEMORY',
   store: 'SANDBANK_STORE',
+  storeConnections: 'SANDBANK_STORE_CONNECTIONS',
   host: 'SANDBANK_HOST',
   operatorKey: 'SANDBANK_OPERATOR_KEY',
   maxSandboxes: 'SANDBANK_MAX_SANDBOXES',

@@ -1,6 +1,7 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './errors.ts';
 import { parsePort } from './port.ts';
+import { DEFAULT_STORE_CONNECTIONS, MIN_STORE_CONNECTIONS } from '../simulator/store/pool-size.ts';
 import { addServerFlags, envSwitch, SERVER_ENV, serverOptionsFrom, type ServerFlags } from './start-flags.ts';
 
 /** `--store` / SANDBANK_STORE: a PostgreSQL URL, or nothing (lowdb in --data, or --memory). */
@@ -11,6 +12,12 @@ export function storeUrlFrom(value: string | undefined, memory: boolean): string
   return value;
 }
 
+function storeConnections(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,4}$/.test(value) || n < MIN_STORE_CONNECTIONS) throw new InvalidArgumentError(`expected a whole number ≥ ${MIN_STORE_CONNECTIONS}.`);
+  return n;
+}
+
 export function registerStart(program: Command): void {
   addServerFlags(program
     .command('start')
@@ -18,13 +25,14 @@ export function registerStart(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').env(SERVER_ENV.port).argParser(parsePort).default(4010))
     .addOption(new Option('--data <dir>', 'data directory (lowdb documents)').env(SERVER_ENV.data).default('.sandbank'))
     .addOption(new Option('--memory', `keep everything in memory (nothing written to disk) (env: ${SERVER_ENV.memory}=1)`))
-    .addOption(new Option('--store <url>', 'keep everything in PostgreSQL (postgres://user:password@host:port/database) instead of --data (default: none)').env(SERVER_ENV.store)))
+    .addOption(new Option('--store <url>', 'keep everything in PostgreSQL (postgres://user:password@host:port/database) instead of --data (default: none)').env(SERVER_ENV.store))
+    .addOption(new Option('--store-connections <n>', `PostgreSQL connections this server opens at most (default: ${DEFAULT_STORE_CONNECTIONS})`).env(SERVER_ENV.storeConnections).argParser(storeConnections)))
     .addHelpText('after', '\nEvery option can also be set by its environment variable (shown after it); an option on the command line wins.')
-    .action(async (options: { port: number; data: string; memory?: boolean; store?: string } & ServerFlags, command: Command) => {
+    .action(async (options: { port: number; data: string; memory?: boolean; store?: string; storeConnections?: number } & ServerFlags, command: Command) => {
       const memory = options.memory ?? envSwitch(SERVER_ENV.memory) ?? false;
       // --memory wins over SANDBANK_STORE from the environment, not over --store given with it.
       const store = storeUrlFrom(memory && command.getOptionValueSource('store') === 'env' ? undefined : options.store, memory);
       const { runStart } = await import('../simulator/main.ts');
-      await runStart({ port: options.port, data: options.data, ...(memory ? { memory: true } : {}), ...(store ? { store } : {}), ...(await serverOptionsFrom(options)) });
+      await runStart({ port: options.port, data: options.data, ...(memory ? { memory: true } : {}), ...(store ? { store } : {}), ...(store && options.storeConnections !== undefined ? { storeConnections: options.storeConnections } : {}), ...(await serverOptionsFrom(options)) });
     });
 }

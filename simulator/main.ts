@@ -26,6 +26,8 @@ export interface StartOptions {
   memory?: boolean;
   /** A PostgreSQL URL (`--store`): the data lives there instead of in `data`. */
   store?: string;
+  /** PostgreSQL connections at most (`--store-connections`, default DEFAULT_STORE_CONNECTIONS). */
+  storeConnections?: number;
   quiet?: boolean;
   /** Listen address (default 127.0.0.1; anything else serves other hosts). */
   host?: string;
@@ -69,8 +71,8 @@ function describeSandbox(url: string, core: SandboxCore): string {
 }
 
 /** Connected and migrated before the server listens; any number of servers may share the database (decision 0012). */
-async function openPostgres(url: string): Promise<PostgresStore> {
-  const store = new PostgresStore(url);
+async function openPostgres(url: string, maxConnections?: number): Promise<PostgresStore> {
+  const store = new PostgresStore(url, maxConnections === undefined ? {} : { maxConnections });
   try {
     await store.open();
   } catch (error) {
@@ -88,7 +90,7 @@ function claimMsFromEnvironment(): { claimMs: number } | undefined {
 
 export async function runStart(options: StartOptions): Promise<Simulator> {
   const dataDir = resolve(options.data);
-  const postgres = options.store === undefined ? undefined : await openPostgres(options.store);
+  const postgres = options.store === undefined ? undefined : await openPostgres(options.store, options.storeConnections);
   const unlock = options.memory || postgres ? () => undefined : lockDataDir(dataDir, 'sandbank');
   const simulator = await startSimulator({
     store: postgres ?? (options.memory ? new MemoryStore() : new LowdbStore(join(dataDir, 'store'))),

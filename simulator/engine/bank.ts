@@ -17,6 +17,7 @@ import { isLocalDateTime, withinClockRange } from './clock-range.ts';
 import { fail, ok, type EngineResult } from './errors.ts';
 import { claimDelivery, dueDeliveries, eventsAfter, recordDelivery, type DueDelivery } from './events.ts';
 import { faultRules, httpFault, webhookFault } from './faults.ts';
+import { VersionReads } from './freshness.ts';
 import { receiveIncomingPayment, type IncomingPaymentInput } from './incoming.ts';
 import { listReports, visibleReport } from './mailbox.ts';
 import type { BankEvent, Entry, FaultAction, FaultRule, IncomingPayment, LocalDateTime, Payment, PaymentFile, PaymentStatus, ReportMeta, ReportType, SandboxCore, WebhookDelivery } from './model.ts';
@@ -77,9 +78,20 @@ export class Engine {
   private readonly busy = new Map<string, number>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly maxLoaded: number;
+  /** On a shared store: one version read per sandbox serves every check of a request (decision 0014). */
+  private readonly versionReads: VersionReads;
 
   constructor(private readonly options: EngineOptions) {
     this.maxLoaded = options.maxLoadedSandboxes ?? configuredMaxLoaded();
+    this.versionReads = new VersionReads((id) => options.store.version(id));
+  }
+
+  /**
+   * Runs `fn` as one request (an HTTP request, a page): the version checks it makes share
+   * one read of the store per sandbox, sent after the request arrived.
+   */
+  withinRequest<T>(fn: () => T): T {
+    return this.shared ? this.versionReads.withinRequest(fn) : fn();
   }
 
   /** Other servers write the same store (decision 0012): check versions before answering. */
@@ -121,6 +133,7 @@ export class Engine {
     const state = this.sandboxes.get(id);
     if (!state) return;
     this.sandboxes.delete(id);
+    this.versionReads.forget(id);
     if (this.byApiKey.get(state.core.apiKey) === id) this.byApiKey.delete(state.core.apiKey);
     this.recent.delete(id);
     this.byUser.clear();
@@ -197,7 +210,7 @@ export class Engine {
   /** Reads the set of sandboxes again when another server changed it (an API key or user not known here). */
   async refreshCatalogue(): Promise<void> {
     if (!this.shared) return;
-    if ((await this.options.store.version(CATALOGUE)) === this.catalogueVersion) return;
+    if ((await this.versionReads.current(CATALOGUE)) <= this.catalogueVersion) return;
     await this.syncCatalogue();
   }
 
@@ -227,7 +240,8 @@ export class Engine {
   async refresh(sandboxId: string): Promise<SandboxState | undefined> {
     const state = this.sandboxes.get(sandboxId);
     if (!state || !this.shared) return state;
-    if ((await this.options.store.version(sandboxId)) === state.version) return state;
+    // Versions only grow: a copy at or past the version read is fresh (-1: stale whatever the store says).
+    if (state.version >= 0 && (await this.versionReads.current(sandboxId)) <= state.version) return state;
     await this.locked(state, async () => ok(undefined));
     return this.sandboxes.get(sandboxId);
   }

@@ -150,7 +150,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = url.split('?', 1)[0] ?? '/';
     if (isApiPath(path)) {
       const apiRequest = toApiRequest(req, limit);
-      handle(apiRequest, ctx).then(
+      // One request: its version checks on a shared store share one read (decision 0014).
+      engine.withinRequest(() => handle(apiRequest, ctx)).then(
         (response) => {
           if (response.status === 413) response.headers['connection'] = 'close';
           send(res, response);
@@ -162,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === '/openapi.json') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: openapi });
     if (path === '/docs') return send(res, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() });
     if (path === '/health') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' });
-    if (options.pages) return void options.pages(req, res);
+    if (options.pages) return void engine.withinRequest(() => options.pages?.(req, res));
     send(res, problem('NOT_FOUND', 'no such page'));
   });
   server.on('clientError', answerClientError);

@@ -11,6 +11,7 @@
 import pg from 'pg';
 import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
 import { migrate } from './migrations.ts';
+import { DEFAULT_STORE_CONNECTIONS, MIN_STORE_CONNECTIONS, splitConnections } from './pool-size.ts';
 
 /** What may be queried: the pool, or one client inside a transaction. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -118,9 +119,9 @@ export class PostgresStore implements StorePort {
   private ready: Promise<void> | undefined;
 
   constructor(private readonly url: string, options: { maxConnections?: number } = {}) {
-    const max = options.maxConnections ?? 16;
-    this.pool = new pg.Pool({ connectionString: url, max: Math.max(1, Math.floor(max / 4)) });
-    this.txPool = new pg.Pool({ connectionString: url, max: Math.max(1, max - Math.floor(max / 4)) });
+    const { single, transactions } = splitConnections(Math.max(MIN_STORE_CONNECTIONS, options.maxConnections ?? DEFAULT_STORE_CONNECTIONS));
+    this.pool = new pg.Pool({ connectionString: url, max: single });
+    this.txPool = new pg.Pool({ connectionString: url, max: transactions });
     // An idle client losing its connection (the server restarted) must not crash the process:
     // the pool drops it and the next query opens a new one.
     this.pool.on('error', () => undefined);

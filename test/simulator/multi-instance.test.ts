@@ -3,7 +3,8 @@
  * (decision 0012): the whole end-to-end API suite with its requests spread round-robin over
  * two of them; 200 concurrent uploads and signatures over two with one killed -9 midway
  * (every 202 present once, no payment executed twice, balances reconcile with the events,
- * webhook attempts not duplicated); two racing the same clock advance run the cut-off once.
+ * webhook attempts not duplicated); two racing the same clock advance run the cut-off once;
+ * a change through one is in the other's very next read.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,36 @@ describe.skipIf(!server.available)(`two sandbank servers on one PostgreSQL datab
       expect(balancer.counts[0]).toBeGreaterThan(50);
       expect(balancer.counts[1]).toBeGreaterThan(50);
     });
+  });
+
+  it("a change through one server is in the other's very next read (its copy was warm and is now stale)", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const onA = { baseUrl: () => a.url };
+    const onB = { baseUrl: () => b.url };
+    const s = await createSandbox(onA, 'swedbank', { start: '2026-03-12T08:00:00' });
+    const key = { key: s.apiKey };
+    for (let i = 0; i < 8; i++) {
+      // B reads first, so its copy is loaded at the version before A's change.
+      const before = (await call(onB, 'GET', '/v1/swedbank/payment-files', key)).json.files as unknown[];
+      expect(before).toHaveLength(i);
+      const up = await call(onA, 'POST', '/v1/swedbank/payment-files', { ...key, body: pain001For(sender(s), [{ amountOre: 100 + i, date: '2026-03-13', endToEndId: `RYW-${i}` }], { messageId: `RYW-${i}` }), headers: { 'content-type': 'application/xml' } });
+      expect(up.status).toBe(202);
+      const fileId = String(up.json.fileId);
+      const seen = await call(onB, 'GET', `/v1/swedbank/payment-files/${fileId}?payments=false`, key);
+      expect(seen.status).toBe(200);
+      expect(seen.json.status).toBe('AWAITING_SIGNATURE');
+      const signed = await call(onA, 'POST', `/v1/swedbank/payment-files/${fileId}/signatures`, { ...key, json: { signedBy: 'A', role: 'administrator', verification: 'totp' } });
+      expect(signed.status).toBe(201);
+      expect((await call(onB, 'GET', `/v1/swedbank/payment-files/${fileId}?payments=false`, key)).json.status).toBe(signed.json.status);
+    }
+    // The sandbox's own settings: faults, clock, and the sandbox gone.
+    const faults = await call(onA, 'PUT', `/sandboxes/${s.sandboxId}/faults`, { ...key, json: { rules: [{ match: { endpoint: '/v1/{bank}/reports' }, action: { type: 'latency', ms: 1 } }] } });
+    expect(faults.status).toBe(200);
+    expect((await call(onB, 'GET', `/sandboxes/${s.sandboxId}/faults`, key)).json.rules).toHaveLength(1);
+    expect((await call(onA, 'POST', `/sandboxes/${s.sandboxId}/clock/advance`, { ...key, json: { to: '2026-03-12T15:00:00' } })).status).toBe(200);
+    expect((await call(onB, 'GET', `/sandboxes/${s.sandboxId}`, key)).json.now).toBe('2026-03-12T15:00:00');
+    expect((await call(onA, 'DELETE', `/sandboxes/${s.sandboxId}`, key)).status).toBe(204);
+    expect((await call(onB, 'GET', '/v1/swedbank/payment-files', key)).status).toBe(401);
   });
 
   it('two servers racing the same clock advance run the cut-off once', async () => {

@@ -1,8 +1,9 @@
 /**
  * The whole end-to-end API suite against a real `sandbank start --store postgres://…`
- * process; then a restart of that process on the same database keeps every sandbox, and a
+ * process with the fewest connections it allows (SANDBANK_STORE_CONNECTIONS=2); then a restart of that process on the same database keeps every sandbox, and a
  * second server on a database one already uses is refused with one line.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testPostgres } from '../support/postgres.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -19,7 +20,7 @@ describe.skipIf(!server.available)(`bank API on sandbank start --store postgres:
   beforeAll(async () => {
     if (!server.available) return;
     database = await freshDatabase(server.serverUrl);
-    running = await startServerProcess(['--store', database.url, '--body-limit', String(1024 * 1024)]);
+    running = await startServerProcess(['--store', database.url, '--body-limit', String(1024 * 1024)], { SANDBANK_STORE_CONNECTIONS: '2' });
   });
   afterAll(async () => {
     await running?.kill();
@@ -30,6 +31,25 @@ describe.skipIf(!server.available)(`bank API on sandbank start --store postgres:
 
   it('names the database (without its password) in the banner', () => {
     expect(running.output()).toContain(`(data: ${redactedUrl(database.url)})`);
+  });
+
+  it('opened no more connections than SANDBANK_STORE_CONNECTIONS allows', async () => {
+    const admin = new pg.Client({ connectionString: server.available ? server.serverUrl : '' });
+    await admin.connect();
+    try {
+      const name = new URL(database.url).pathname.slice(1);
+      const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+      expect(Number(rows[0]?.n)).toBeLessThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('--store-connections below 2 is refused in one line', () => {
+    const run = sandbank(['start', '--port', '0', '--store', database.url, '--store-connections', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe("error: option '--store-connections <n>' argument '1' is invalid. expected a whole number ≥ 2.");
   });
 
   it('a restart on the same database keeps a sandbox, its file and its balances', async () => {

@@ -42,9 +42,13 @@ export function testPostgres(): Promise<TestPostgres> {
   return found;
 }
 
-/** A new, empty database on the test server; `drop` removes it (connections are cut). */
-export async function freshDatabase(serverUrl: string, prefix = 'sandbank_t'): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+/** What the databases made here are named after (SANDBANK_PG_DB_PREFIX: several people sharing one PostgreSQL server tell theirs apart). */
+const DATABASE_PREFIX = process.env['SANDBANK_PG_DB_PREFIX'] ?? 'sandbank';
+if (!/^[a-z_][a-z0-9_]{0,30}$/.test(DATABASE_PREFIX)) throw new Error(`SANDBANK_PG_DB_PREFIX must be lower-case letters, digits and _ (got ${DATABASE_PREFIX})`);
+
+/** A new, empty database on the test server (`<prefix>_<kind>_<random>`); `drop` removes it (connections are cut). */
+export async function freshDatabase(serverUrl: string, kind = 't'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${DATABASE_PREFIX}_${kind}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
