@@ -72,6 +72,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   mountInternetBank(pages, engine, { ...(store.shared ? { state: new StoredAuthState(store) } : {}), ...options.internetBank });
   mountConsole(pages, engine, {
     ...options.console,
+    // Several servers on one store: console sessions live in it too.
+    store,
     ...(options.operatorKey === undefined ? {} : { operatorKey: options.operatorKey }),
     ...(options.exportKey === undefined ? {} : { exportKey: options.exportKey }),
   });

@@ -9,9 +9,11 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parseUserAmountToOre } from '../../formats/money.ts';
 import type { Engine } from '../engine/bank.ts';
+import type { StorePort } from '../engine/store-port.ts';
 import type { SandboxCore } from '../engine/model.ts';
 import { writeExportFile } from '../export/export-file.ts';
 import { schemas } from '../http/schemas.ts';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 import { dateTarget, nextBankDayStart, nextCutoff } from './clock-targets.ts';
 import { filePage } from './file-page.ts';
 import { tr, type Lang } from './i18n.ts';
@@ -19,7 +21,7 @@ import { CONSOLE_BASE, errorPage, sandboxPath, type ConsoleContext } from './lay
 import { eventMatches, eventsPage, webhooksPage } from './log-pages.ts';
 import { REPORT_TYPES, reportPage, reportsPage } from './mailbox-pages.ts';
 import { loginPage, sandboxesPage, sandboxPage, type SandboxSummary } from './sandbox-pages.ts';
-import { ConsoleSessions, mayView, sameSecret, type ConsoleSession, type SessionOptions } from './sessions.ts';
+import { MemoryConsoleSessions, mayView, sameSecret, StoredConsoleSessions, type ConsoleSession, type ConsoleSessions, type SessionOptions } from './sessions.ts';
 import { buildTimeline } from './timeline.ts';
 
 export interface ConsoleOptions extends SessionOptions {
@@ -70,22 +72,30 @@ class PageError extends Error {
   }
 }
 
-export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): express.Router {
-  const sessions = new ConsoleSessions(options);
+export function consoleRouter(engine: Engine, options: ConsoleOptions & { store?: StorePort } = {}): express.Router {
+  // Several servers on one store: the sessions live in it, so a login works through any of them.
+  const sessions: ConsoleSessions = options.store?.shared ? new StoredConsoleSessions(options.store, options) : new MemoryConsoleSessions(options);
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  if (engine.shared) {
+    // Sandboxes another server created, changed or deleted are seen before a page is made (decision 0012).
+    router.use((_req, _res, next) => void engine.refreshCatalogue().then(() => next(), next));
+    router.param('sandboxId', (_req, _res, next, id: unknown) => void engine.refresh(String(id)).then(() => next(), next));
+  }
   router.use((_req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:", 'Referrer-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff' });
     next();
   });
 
-  const sessionOf = (req: Request): ConsoleSession | undefined => {
-    const session = sessions.get(cookies(req)[SESSION_COOKIE]);
+  const sessionOf = async (req: Request): Promise<ConsoleSession | undefined> => {
+    const session = await sessions.get(cookies(req)[SESSION_COOKIE]);
     // A sandbox key's session ends with its sandbox.
     if (session?.scope.kind === 'sandbox' && !engine.sandbox(session.scope.sandboxId)) {
-      sessions.end(session.id);
+      await sessions.end(session.id);
       return undefined;
     }
+    const lang = req.query['lang'];
+    if (session && (lang === 'en' || lang === 'sv')) await sessions.setLang(session, lang);
     return session;
   };
   const langOf = (req: Request, session?: ConsoleSession): Lang => {
@@ -107,7 +117,7 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
   /** A logged-in page; POSTs also need the session's CSRF token. */
   const authed = (handler: Handler) => async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const session = sessionOf(req);
+      const session = await sessionOf(req);
       if (!session) return void res.redirect(303, `${CONSOLE_BASE}/`);
       if (req.method === 'POST' && !sameSecret((req.body as Record<string, unknown> | undefined)?.['_csrf'], session.csrf)) {
         throw new PageError(403, tr(langOf(req, session), 'Ogiltig eller saknad säkerhetstoken (CSRF). Ladda om sidan och försök igen.', 'Invalid or missing security token (CSRF). Reload the page and try again.'));
@@ -134,8 +144,8 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
   };
   const html = (res: Response, page: string, status = 200) => void res.status(status).type('html').send(page);
 
-  router.get('/', (req, res) => {
-    const session = sessionOf(req);
+  router.get('/', async (req, res) => {
+    const session = await sessionOf(req);
     if (session) return void res.redirect(303, session.scope.kind === 'sandbox' ? sandboxPath(session.scope.sandboxId) : `${CONSOLE_BASE}/sandboxes`);
     const csrf = randomBytes(18).toString('base64url');
     setCookie(res, LOGIN_CSRF_COOKIE, csrf, 600);
@@ -144,29 +154,29 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
     html(res, loginPage(context(req, undefined), csrf, options.operatorKey !== undefined));
   });
 
-  router.post('/login', (req, res) => {
+  router.post('/login', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const lang = langOf(req);
     if (!sameSecret(body['_csrf'], cookies(req)[LOGIN_CSRF_COOKIE])) {
       return html(res, errorPage({ lang }, 403, tr(lang, 'Ogiltig säkerhetstoken (CSRF). Ladda om inloggningssidan.', 'Invalid security token (CSRF). Reload the log-in page.')), 403);
     }
     const key = typeof body['key'] === 'string' ? body['key'].trim() : '';
-    const sandbox = key === '' ? undefined : engine.sandboxForKey(key);
+    const sandbox = key === '' ? undefined : await engine.sandboxForKeyFresh(key);
     const operator = sameSecret(key, options.operatorKey);
     if (!sandbox && !operator) {
       const csrf = randomBytes(18).toString('base64url');
       setCookie(res, LOGIN_CSRF_COOKIE, csrf, 600);
       return html(res, loginPage({ lang, message: { kind: 'error', text: tr(lang, 'Okänd nyckel.', 'Unknown key.') } }, csrf, options.operatorKey !== undefined), 401);
     }
-    sessions.end(cookies(req)[SESSION_COOKIE]);
-    const session = sessions.create(operator ? { kind: 'operator' } : { kind: 'sandbox', sandboxId: (sandbox as SandboxCore).id }, lang);
+    await sessions.end(cookies(req)[SESSION_COOKIE]);
+    const session = await sessions.create(operator ? { kind: 'operator' } : { kind: 'sandbox', sandboxId: (sandbox as SandboxCore).id }, lang);
     setCookie(res, SESSION_COOKIE, session.id);
     setCookie(res, LOGIN_CSRF_COOKIE, '', 0);
     res.redirect(303, operator ? `${CONSOLE_BASE}/sandboxes` : sandboxPath((sandbox as SandboxCore).id));
   });
 
   router.post('/logout', authed(async (_req, res, session) => {
-    sessions.end(session.id);
+    await sessions.end(session.id);
     setCookie(res, SESSION_COOKIE, '', 0);
     res.redirect(303, `${CONSOLE_BASE}/`);
   }));
@@ -308,15 +318,21 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
     back(res, core, result.ok ? { done: tr(lang, `${result.value.length} felregler aktiva.`, `${result.value.length} fault rules active.`) } : { failed: result.message });
   }));
 
-  router.use((req, res) => {
-    const session = sessionOf(req);
+  router.use(async (req, res) => {
+    const session = await sessionOf(req);
     html(res, errorPage(context(req, session), 404, tr(langOf(req, session), `Ingen sida ${req.baseUrl}${req.path}.`, `No page ${req.baseUrl}${req.path}.`)), 404);
   });
   // Expected refusals say what went wrong; anything else is logged and shown without detail.
-  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const session = sessionOf(req);
+  router.use(async (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The store may be what failed: the error page then shows no session.
+    const session = await sessionOf(req).catch(() => undefined);
     const ctx = context(req, session);
     if (error instanceof PageError) return html(res, errorPage(ctx, error.status, error.message), error.status);
+    if (isStoreUnavailable(error)) {
+      (options.log ?? console.error)(`console: ${req.method} ${req.path}: store unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      res.set('retry-after', '1');
+      return html(res, errorPage(ctx, 503, tr(ctx.lang, 'Lagringen kan inte nås just nu. Försök igen om en stund.', 'The store cannot be reached right now. Try again in a moment.')), 503);
+    }
     const status = typeof (error as { status?: unknown })?.status === 'number' && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
     if (status >= 500) (options.log ?? console.error)(`console: ${req.method} ${req.path}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     html(res, errorPage(ctx, status, status >= 500 ? tr(ctx.lang, 'Ett internt fel inträffade. Orsaken är loggad på servern.', 'An internal error occurred. The cause is logged on the server.') : tr(ctx.lang, 'Begäran kunde inte läsas.', 'The request could not be read.')), status);
@@ -324,6 +340,6 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions = {}): exp
   return router;
 }
 
-export function mountConsole(app: express.Express, engine: Engine, options: ConsoleOptions = {}): void {
+export function mountConsole(app: express.Express, engine: Engine, options: ConsoleOptions & { store?: StorePort } = {}): void {
   app.use(CONSOLE_BASE, consoleRouter(engine, options));
 }

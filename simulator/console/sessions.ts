@@ -3,8 +3,11 @@
  * server's operator key (sees every sandbox). The key itself is never kept in the browser:
  * the cookie holds a random session id (HttpOnly, SameSite=Strict), and every form a CSRF
  * token tied to the session. Wall-clock time, at the edge: sessions outlive no simulated day.
+ * With several servers on one store the sessions are documents of the store, so any server
+ * continues a login made through another.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { StorePort } from '../engine/store-port.ts';
 import type { Lang } from './i18n.ts';
 
 export type ConsoleScope = { kind: 'operator' } | { kind: 'sandbox'; sandboxId: string };
@@ -20,11 +23,27 @@ export interface ConsoleSession {
 export interface SessionOptions {
   nowMs?: () => number;
   idleMs?: number;
-  /** Sessions kept at most (the oldest go first), so a flood of logins cannot grow memory. */
+  /** Sessions kept at most in memory (the oldest go first), so a flood of logins cannot grow memory. */
   maxSessions?: number;
 }
 
-export class ConsoleSessions {
+/** Where console sessions live: in this process (one server), or in the store when several servers share it. */
+export interface ConsoleSessions {
+  create(scope: ConsoleScope, lang: Lang): Promise<ConsoleSession>;
+  /** The session, its idle time restarted; undefined when unknown or expired. */
+  get(id: string | undefined): Promise<ConsoleSession | undefined>;
+  /** Keeps a change of the session's language. */
+  setLang(session: ConsoleSession, lang: Lang): Promise<void>;
+  end(id: string | undefined): Promise<void>;
+}
+
+const DEFAULT_IDLE_MS = 60 * 60_000;
+
+function newSession(scope: ConsoleScope, lang: Lang, expiresAt: number): ConsoleSession {
+  return { id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), scope, lang, expiresAt };
+}
+
+export class MemoryConsoleSessions implements ConsoleSessions {
   private readonly sessions = new Map<string, ConsoleSession>();
   private readonly now: () => number;
 
@@ -32,8 +51,8 @@ export class ConsoleSessions {
     this.now = options.nowMs ?? Date.now;
   }
 
-  create(scope: ConsoleScope, lang: Lang): ConsoleSession {
-    const session: ConsoleSession = { id: randomBytes(24).toString('base64url'), csrf: randomBytes(24).toString('base64url'), scope, lang, expiresAt: this.now() + (this.options.idleMs ?? 60 * 60_000) };
+  async create(scope: ConsoleScope, lang: Lang): Promise<ConsoleSession> {
+    const session = newSession(scope, lang, this.now() + (this.options.idleMs ?? DEFAULT_IDLE_MS));
     this.sessions.set(session.id, session);
     const max = this.options.maxSessions ?? 10_000;
     for (const id of this.sessions.keys()) {
@@ -43,7 +62,7 @@ export class ConsoleSessions {
     return session;
   }
 
-  get(id: string | undefined): ConsoleSession | undefined {
+  async get(id: string | undefined): Promise<ConsoleSession | undefined> {
     if (!id) return undefined;
     const session = this.sessions.get(id);
     if (!session) return undefined;
@@ -51,17 +70,70 @@ export class ConsoleSessions {
       this.sessions.delete(id);
       return undefined;
     }
-    session.expiresAt = this.now() + (this.options.idleMs ?? 60 * 60_000);
+    session.expiresAt = this.now() + (this.options.idleMs ?? DEFAULT_IDLE_MS);
     return session;
   }
 
-  end(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
+  async setLang(session: ConsoleSession, lang: Lang): Promise<void> {
+    session.lang = lang;
   }
 
-  /** Sessions of a sandbox end when it is deleted (its key no longer exists). */
-  endFor(sandboxId: string): void {
-    for (const [id, s] of this.sessions) if (s.scope.kind === 'sandbox' && s.scope.sandboxId === sandboxId) this.sessions.delete(id);
+  async end(id: string | undefined): Promise<void> {
+    if (id) this.sessions.delete(id);
+  }
+}
+
+const SESSIONS = 'console/sessions';
+/** A stored session's idle time is restarted in the store at most this often (not a write per page). */
+const SLIDE_WRITE_MS = 60_000;
+/** Session ids are base64url (24 random bytes): anything else is no session, and never a document name. */
+const SESSION_ID = /^[A-Za-z0-9_-]{32}$/;
+
+/**
+ * Sessions as documents of the store (several servers on one PostgreSQL database, decision
+ * 0012): a console login through one server is valid on every other.
+ */
+export class StoredConsoleSessions implements ConsoleSessions {
+  private readonly now: () => number;
+
+  constructor(private readonly store: StorePort, private readonly options: SessionOptions = {}) {
+    this.now = options.nowMs ?? Date.now;
+  }
+
+  private get idleMs(): number {
+    return this.options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  async create(scope: ConsoleScope, lang: Lang): Promise<ConsoleSession> {
+    const session = newSession(scope, lang, this.now() + this.idleMs);
+    await this.store.putMany([{ collection: SESSIONS, id: session.id, value: session }]);
+    return session;
+  }
+
+  async get(id: string | undefined): Promise<ConsoleSession | undefined> {
+    if (!id || !SESSION_ID.test(id)) return undefined;
+    const session = (await this.store.get(SESSIONS, id)) as ConsoleSession | undefined;
+    if (!session) return undefined;
+    const now = this.now();
+    if (session.expiresAt < now) {
+      await this.store.delete(SESSIONS, id);
+      return undefined;
+    }
+    if (now + this.idleMs - session.expiresAt >= SLIDE_WRITE_MS) {
+      session.expiresAt = now + this.idleMs;
+      await this.store.putMany([{ collection: SESSIONS, id, value: session }]);
+    }
+    return session;
+  }
+
+  async setLang(session: ConsoleSession, lang: Lang): Promise<void> {
+    if (session.lang === lang) return;
+    session.lang = lang;
+    await this.store.putMany([{ collection: SESSIONS, id: session.id, value: session }]);
+  }
+
+  async end(id: string | undefined): Promise<void> {
+    if (id && SESSION_ID.test(id)) await this.store.delete(SESSIONS, id);
   }
 }
 

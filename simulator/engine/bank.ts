@@ -667,11 +667,6 @@ export class Engine {
     return taken.ok ? taken.value : undefined;
   }
 
-  /** The fail-webhook fault, if one applies (the dispatcher then records a failed attempt). */
-  webhookFault(sandboxId: string): { status: number } | undefined {
-    return webhookFault(this.sandboxes.get(sandboxId)?.core);
-  }
-
   async setWebhook(sandboxId: string, webhook: { url: string; secret?: string } | undefined): Promise<EngineResult<SandboxCore>> {
     const found = this.state(sandboxId);
     if (!found.ok) return found;
@@ -693,12 +688,20 @@ export class Engine {
   }
 
   /** For the webhook dispatcher: the next attempt of a due delivery, for this server alone to send (undefined: not due, or another server has it). */
-  async claimDelivery(sandboxId: string, eventId: string, now: { ms: number; iso: string }, leaseMs: number): Promise<DueDelivery | undefined> {
+  async claimDelivery(sandboxId: string, eventId: string, now: { ms: number; iso: string }, leaseMs: number): Promise<(DueDelivery & { fault?: { status: number } }) | undefined> {
     const state = this.sandboxes.get(sandboxId);
     if (!state) return undefined;
-    const claimed = await this.locked(state, async () => ok(await claimDelivery(this.options.store, state, eventId, now, leaseMs)));
+    const claimed = await this.locked(state, async () => {
+      const due = await claimDelivery(this.options.store, state, eventId, now, leaseMs);
+      if (!due) return ok(undefined);
+      // A fail-webhook fault limited to `times` is counted in the core with the claim, so it fires that often across servers.
+      const fault = webhookFault(state.core);
+      if (fault) await saveCore(this.options.store, state);
+      return ok(fault ? { ...due, fault } : due);
+    });
     return claimed.ok ? claimed.value : undefined;
   }
+
 
   /** For the webhook dispatcher: deliveries due now, with their events. */
   dueDeliveries(sandboxId: string, nowMs: number): DueDelivery[] {

@@ -111,7 +111,7 @@ export class WebhookDispatcher {
       const at = new Date().toISOString();
       let status: number | 'error';
       let error: string | undefined;
-      const fault = this.engine.webhookFault(sandboxId);
+      const fault = claimed.fault;
       if (fault) {
         status = fault.status;
         error = 'injected fault';

@@ -4,7 +4,8 @@
  * two of them; 200 concurrent uploads and signatures over two with one killed -9 midway
  * (every 202 present once, no payment executed twice, balances reconcile with the events,
  * webhook attempts not duplicated); two racing the same clock advance run the cut-off once;
- * a change through one is in the other's very next read.
+ * a change through one is in the other's very next read; a console login and a fail-webhook
+ * fault's count hold across both.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,77 @@ describe.skipIf(!server.available)(`two sandbank servers on one PostgreSQL datab
     expect((await call(onB, 'GET', `/sandboxes/${s.sandboxId}`, key)).json.now).toBe('2026-03-12T15:00:00');
     expect((await call(onA, 'DELETE', `/sandboxes/${s.sandboxId}`, key)).status).toBe(204);
     expect((await call(onB, 'GET', '/v1/swedbank/payment-files', key)).status).toBe(401);
+  });
+
+  it('a console login through one server is valid on the other; language and log-out carry over', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const s = await createSandbox({ baseUrl: () => a.url }, 'swedbank');
+    const jar = new Map<string, string>();
+    const page = async (url: string, method: string, path: string, form?: Record<string, string>) => {
+      const res = await fetch(`${url}${path}`, {
+        method, redirect: 'manual',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair = ''] = c.split(';');
+        jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+      }
+      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    };
+    const login = await page(a.url, 'GET', '/console/');
+    const loggedIn = await page(a.url, 'POST', '/console/login', { _csrf: /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] ?? '', key: s.apiKey });
+    expect(loggedIn.status).toBe(303);
+    // The sandbox page through the other server, in English from then on.
+    const onB = await page(b.url, 'GET', `/console/sandboxes/${s.sandboxId}?lang=en`);
+    expect(onB.status).toBe(200);
+    expect(onB.text).toContain(s.sandboxId);
+    const onA = await page(a.url, 'GET', `/console/sandboxes/${s.sandboxId}`);
+    expect(onA.status).toBe(200);
+    expect(onA.text).toContain('<html lang="en"');
+    // A form posted through B with the CSRF token of A's page, then log-out through B ends it on A.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(onA.text)?.[1] ?? '';
+    const moved = await page(b.url, 'POST', `/console/sandboxes/${s.sandboxId}/clock`, { _csrf: csrf, to: 'next-cutoff' });
+    expect(moved.status).toBe(303);
+    expect((await page(b.url, 'POST', '/console/logout', { _csrf: csrf })).status).toBe(303);
+    const after = await page(a.url, 'GET', `/console/sandboxes/${s.sandboxId}`);
+    expect(after.status).toBe(303);
+    expect(after.location).toBe('/console/');
+  });
+
+  it('a fail-webhook fault with times fires that often in all, whichever server sends the attempts', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      received.push(String(req.headers['sandbank-event-id'] ?? ''));
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const address = receiver.address();
+    try {
+      const s = await createSandbox({ baseUrl: () => a.url }, 'swedbank', { start: '2026-03-12T08:00:00', webhook: { url: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/hook` } });
+      const key = { key: s.apiKey };
+      const faults = await call({ baseUrl: () => b.url }, 'PUT', `/sandboxes/${s.sandboxId}/faults`, { ...key, json: { rules: [{ action: { type: 'fail-webhook', status: 503, times: 3 } }] } });
+      expect(faults.status).toBe(200);
+      // Uploads through both servers: each sends the attempts of the events it made.
+      for (let i = 0; i < 8; i++) {
+        const target = { baseUrl: () => (i % 2 === 0 ? a.url : b.url) };
+        const up = await call(target, 'POST', '/v1/swedbank/payment-files', { ...key, body: pain001For(sender(s), [{ amountOre: 100 + i, date: '2026-03-13', endToEndId: `FW-${i}` }], { messageId: `FW-${i}` }), headers: { 'content-type': 'application/xml' } });
+        expect(up.status).toBe(202);
+      }
+      type Delivery = { state: string; attempts: { status: number | string; error?: string }[] };
+      const deliveries = async () => (await call({ baseUrl: () => a.url }, 'GET', `/sandboxes/${s.sandboxId}/webhook/deliveries`, key)).json.deliveries as Delivery[];
+      await expect.poll(async () => (await deliveries()).filter((d) => d.state !== 'delivered').length, { timeout: 30_000, interval: 300 }).toBe(0);
+      const all = await deliveries();
+      expect(all.length).toBeGreaterThanOrEqual(8);
+      const injected = all.flatMap((d) => d.attempts).filter((attempt) => attempt.error === 'injected fault');
+      expect(injected.map((attempt) => attempt.status)).toEqual([503, 503, 503]);
+      expect((await call({ baseUrl: () => a.url }, 'GET', `/sandboxes/${s.sandboxId}/faults`, key)).json.rules[0].hits).toBe(3);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('two servers racing the same clock advance run the cut-off once', async () => {

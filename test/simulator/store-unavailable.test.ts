@@ -115,6 +115,10 @@ describe.skipIf(!server.available)(`a running server whose PostgreSQL goes away$
     expect(page.status).toBe(503);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/cannot be reached|kan inte nås/);
+    const consolePage = await fetch(`${running.url}/console/`);
+    expect(consolePage.status).toBe(503);
+    expect(consolePage.headers.get('retry-after')).toBe('1');
+    expect(await consolePage.text()).toMatch(/cannot be reached|kan inte nås/);
     const logged = running.output().split('\n').filter((line) => line.includes('store unavailable'));
     expect(logged.length).toBeGreaterThan(0);
     expect(running.output()).not.toMatch(/internal error .*\n\s+at /);
