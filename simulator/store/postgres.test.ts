@@ -167,6 +167,77 @@ describe.skipIf(!server.available)(`PostgresStore${server.available ? '' : ` (sk
     expect(await s.version('sbx_fail')).toBe(0);
   });
 
+  it('an upload beyond the piece size is in the database in pieces while it arrives, seen only once committed, whole', async () => {
+    const streaming = new PostgresStore(database.url, { pieceBytes: 16 });
+    stores.push(streaming);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const pieces = async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM sandbank_blob_pieces')).rows[0]?.n);
+    try {
+      const before = await pieces();
+      const blob = await streaming.openBlob('sandboxes/p1/raw');
+      await blob.write(Buffer.from('<Document>0123456789'));
+      await blob.write(Buffer.from('abcdefghijklmnopqrstuvwxyz'));
+      // Two pieces written, no blob yet.
+      expect(await pieces()).toBe(before + 2);
+      expect(await streaming.getBlob('sandboxes/p1/raw', 'pf_1')).toBeUndefined();
+      await blob.write(Buffer.from('</Document>'));
+      await blob.commit('pf_1');
+      expect(Buffer.from((await streaming.getBlob('sandboxes/p1/raw', 'pf_1')) ?? []).toString()).toBe('<Document>0123456789abcdefghijklmnopqrstuvwxyz</Document>');
+      expect(await pieces()).toBe(before + 3);
+      // Replaced under the same id by a small blob: the old pieces go with it.
+      const small = await streaming.openBlob('sandboxes/p1/raw');
+      await small.write(Buffer.from('tiny'));
+      await small.commit('pf_1');
+      expect(Buffer.from((await streaming.getBlob('sandboxes/p1/raw', 'pf_1')) ?? []).toString()).toBe('tiny');
+      expect(await pieces()).toBe(before);
+      // Aborted after pieces were written: none stay.
+      const aborted = await streaming.openBlob('sandboxes/p1/raw');
+      await aborted.write(Buffer.from('x'.repeat(40)));
+      expect(await pieces()).toBe(before + 1);
+      await aborted.abort();
+      expect(await pieces()).toBe(before);
+      // Deleting the sandbox's collections takes a streamed blob's pieces.
+      const big = await streaming.openBlob('sandboxes/p1/raw');
+      await big.write(Buffer.from('y'.repeat(40)));
+      await big.commit('pf_2');
+      await streaming.deleteCollection('sandboxes/p1');
+      expect(await streaming.getBlob('sandboxes/p1/raw', 'pf_2')).toBeUndefined();
+      expect(await pieces()).toBe(before);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('pieces no blob names are removed a day after they were written, when a server opens the database', async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const killed = new PostgresStore(database.url, { pieceBytes: 4 });
+      stores.push(killed);
+      const left = await killed.openBlob('sandboxes/p2/raw');
+      await left.write(Buffer.from('a piece a killed server left'));
+      const committed = new PostgresStore(database.url, { pieceBytes: 4 });
+      stores.push(committed);
+      const kept = await committed.openBlob('sandboxes/p2/raw');
+      await kept.write(Buffer.from('a committed upload'));
+      await kept.commit('pf_1');
+      await admin.query("UPDATE sandbank_blob_pieces SET written_at = now() - interval '2 days'");
+      const recent = await committed.openBlob('sandboxes/p2/raw');
+      await recent.write(Buffer.from('an upload under way'));
+      const count = async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM sandbank_blob_pieces')).rows[0]?.n);
+      const before = await count();
+      const next = store();
+      await next.get('c', 'nothing');
+      expect(await count()).toBe(before - 1);
+      expect(Buffer.from((await next.getBlob('sandboxes/p2/raw', 'pf_1')) ?? []).toString()).toBe('a committed upload');
+      await recent.commit('pf_2');
+      expect(Buffer.from((await next.getBlob('sandboxes/p2/raw', 'pf_2')) ?? []).toString()).toBe('an upload under way');
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('says which database it cannot reach, without the password', async () => {
     const unreachable = new PostgresStore('postgres://sandbank:secret@127.0.0.1:1/nowhere');
     await expect(unreachable.get('c', 'a')).rejects.toThrow(/^cannot use PostgreSQL at postgres:\/\/sandbank@127\.0\.0\.1:1\/nowhere: /);

@@ -1,13 +1,15 @@
 /**
  * PostgreSQL adapter (`sandbank start --store postgres://…`), through node-postgres. Documents
  * are rows of `sandbank_documents` (JSON text, parsed by the engine), blobs rows of
- * `sandbank_blobs`; a group (`putMany`) is one transaction. `transaction(sandboxId, fn)` holds
+ * `sandbank_blobs` (an upload larger than BLOB_PIECE_BYTES streamed in pieces to
+ * `sandbank_blob_pieces` as it arrives, decision 0014); a group (`putMany`) is one transaction. `transaction(sandboxId, fn)` holds
  * the sandbox's advisory lock (`pg_advisory_xact_lock`) for the whole transaction, so every
  * instance on the database serialises its mutations of that sandbox, and bumps the sandbox's
  * version in `sandbank_sandbox_versions` when it wrote (decision 0012).
  *
  * The schema is created and migrated when the store is first used (migrations.ts).
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
 import { migrate } from './migrations.ts';
@@ -82,6 +84,7 @@ async function listDocuments(db: Queryable, collection: string): Promise<{ id: s
 
 async function deleteDocument(db: Queryable, collection: string, id: string): Promise<void> {
   await db.query('DELETE FROM sandbank_documents WHERE collection = $1 AND id = $2', [collection, id]);
+  await db.query('DELETE FROM sandbank_blob_pieces WHERE upload IN (SELECT upload FROM sandbank_blobs WHERE collection = $1 AND id = $2)', [collection, id]);
   await db.query('DELETE FROM sandbank_blobs WHERE collection = $1 AND id = $2', [collection, id]);
 }
 
@@ -89,6 +92,7 @@ async function deleteDocument(db: Queryable, collection: string, id: string): Pr
 async function deleteCollectionTree(db: Queryable, collection: string): Promise<void> {
   const under = likePrefix(`${collection}/`);
   await db.query('DELETE FROM sandbank_documents WHERE collection = $1 OR collection LIKE $2', [collection, under]);
+  await db.query('DELETE FROM sandbank_blob_pieces WHERE upload IN (SELECT upload FROM sandbank_blobs WHERE collection = $1 OR collection LIKE $2)', [collection, under]);
   await db.query('DELETE FROM sandbank_blobs WHERE collection = $1 OR collection LIKE $2', [collection, under]);
 }
 
@@ -107,6 +111,24 @@ async function readVersion(db: Queryable, sandboxId: string): Promise<number> {
   return Number(result.rows[0]?.version ?? 0);
 }
 
+/** What an upload keeps in memory at most before its bytes go to the database as a piece. */
+export const BLOB_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * A blob's row names its bytes or its upload's pieces; replacing one removes the pieces it
+ * named (one statement: both or neither).
+ */
+const COMMIT_BLOB = `WITH replaced AS (
+    DELETE FROM sandbank_blob_pieces
+    WHERE upload IN (SELECT upload FROM sandbank_blobs WHERE collection = $1 AND id = $2) AND upload IS DISTINCT FROM $4::uuid
+  )
+  INSERT INTO sandbank_blobs (collection, id, bytes, upload) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (collection, id) DO UPDATE SET bytes = EXCLUDED.bytes, upload = EXCLUDED.upload`;
+
+/** Pieces no blob names, written over a day ago: what a server killed mid-upload left. */
+const SWEEP_PIECES = `DELETE FROM sandbank_blob_pieces p
+  WHERE p.written_at < now() - interval '1 day' AND NOT EXISTS (SELECT 1 FROM sandbank_blobs b WHERE b.upload = p.upload)`;
+
 export class PostgresStore implements StorePort {
   readonly shared = true;
   /** Single statements (reads, blobs, versions): never held while waiting for a lock. */
@@ -118,7 +140,10 @@ export class PostgresStore implements StorePort {
   private readonly txPool: pg.Pool;
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly url: string, options: { maxConnections?: number } = {}) {
+  private readonly pieceBytes: number;
+
+  constructor(private readonly url: string, options: { maxConnections?: number; pieceBytes?: number } = {}) {
+    this.pieceBytes = options.pieceBytes ?? BLOB_PIECE_BYTES;
     const { single, transactions } = splitConnections(Math.max(MIN_STORE_CONNECTIONS, options.maxConnections ?? DEFAULT_STORE_CONNECTIONS));
     this.pool = new pg.Pool({ connectionString: url, max: single });
     this.txPool = new pg.Pool({ connectionString: url, max: transactions });
@@ -130,7 +155,7 @@ export class PostgresStore implements StorePort {
 
   /** Connects and migrates the schema once; every call waits for it. */
   open(): Promise<void> {
-    this.ready ??= migrate(this.pool).then(() => undefined, (error: unknown) => {
+    this.ready ??= migrate(this.pool).then(async () => void (await this.pool.query(SWEEP_PIECES)), (error: unknown) => {
       this.ready = undefined;
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`cannot use PostgreSQL at ${redactedUrl(this.url)}: ${reason}`, { cause: error });
@@ -201,31 +226,51 @@ export class PostgresStore implements StorePort {
   }
 
   /**
-   * The pieces are kept until `commit`, which stores them as one row: a blob is never seen
-   * half written, and one abandoned never reaches the database.
+   * Up to `pieceBytes` are kept in memory; beyond, the bytes go to the database as pieces of
+   * this upload while it arrives (a large file never needs its size in memory). No blob row
+   * names the pieces until `commit`, so an abandoned or half-written upload is never seen; a
+   * small one is one row written at commit, as before.
    */
   async openBlob(collection: string): Promise<BlobWriter> {
     await this.open();
-    let pieces: Buffer[] = [];
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let upload: string | undefined;
+    let seq = 0;
+    const spill = async () => {
+      upload ??= randomUUID();
+      const bytes = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await this.pool.query('INSERT INTO sandbank_blob_pieces (upload, seq, bytes) VALUES ($1, $2, $3)', [upload, seq++, bytes]);
+    };
     return {
-      write: async (piece) => void pieces.push(Buffer.from(piece)),
-      commit: async (id) => {
-        const bytes = Buffer.concat(pieces);
-        pieces = [];
-        await this.pool.query(
-          `INSERT INTO sandbank_blobs (collection, id, bytes) VALUES ($1, $2, $3)
-           ON CONFLICT (collection, id) DO UPDATE SET bytes = EXCLUDED.bytes`,
-          [collection, id, bytes],
-        );
+      write: async (piece) => {
+        pending.push(Buffer.from(piece));
+        pendingBytes += piece.length;
+        if (pendingBytes >= this.pieceBytes) await spill();
       },
-      abort: async () => void (pieces = []),
+      commit: async (id) => {
+        if (upload !== undefined && pendingBytes > 0) await spill();
+        const bytes = upload === undefined ? Buffer.concat(pending, pendingBytes) : null;
+        pending = [];
+        await this.pool.query(COMMIT_BLOB, [collection, id, bytes, upload ?? null]);
+      },
+      abort: async () => {
+        pending = [];
+        if (upload !== undefined) await this.pool.query('DELETE FROM sandbank_blob_pieces WHERE upload = $1', [upload]);
+      },
     };
   }
 
   async getBlob(collection: string, id: string): Promise<Uint8Array | undefined> {
     await this.open();
-    const result = await this.pool.query<{ bytes: Buffer }>('SELECT bytes FROM sandbank_blobs WHERE collection = $1 AND id = $2', [collection, id]);
-    return result.rows[0]?.bytes;
+    const result = await this.pool.query<{ bytes: Buffer | null }>(
+      `SELECT coalesce(b.bytes, (SELECT string_agg(p.bytes, ''::bytea ORDER BY p.seq) FROM sandbank_blob_pieces p WHERE p.upload = b.upload)) AS bytes
+       FROM sandbank_blobs b WHERE b.collection = $1 AND b.id = $2`,
+      [collection, id],
+    );
+    return result.rows[0]?.bytes ?? undefined;
   }
 
   async version(sandboxId: string): Promise<number> {
