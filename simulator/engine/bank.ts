@@ -702,7 +702,6 @@ export class Engine {
     return claimed.ok ? claimed.value : undefined;
   }
 
-
   /** For the webhook dispatcher: deliveries due now, with their events. */
   dueDeliveries(sandboxId: string, nowMs: number): DueDelivery[] {
     return dueDeliveries(this.sandboxes.get(sandboxId), nowMs);
