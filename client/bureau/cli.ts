@@ -144,7 +144,7 @@ export function registerBureau(program: Command): void {
       const text = p.journal.toSie(company, { start: `${year}-01-01`, end: `${year}-12-31` }, stockholmDateTime(Date.now()).slice(0, 10));
       writeFileSync(str(o, 'out') ?? '', encodeSie(text));
       const vouchers = p.journal.vouchers.filter((v) => v.date.startsWith(year)).length;
-      return { json: { file: str(o, 'out'), year: Number(year), vouchers }, text: `${str(o, 'out')}: SIE 4 of ${company.name} for ${year}, ${vouchers} voucher(s); upload it with \`sandbank overview upload ${str(o, 'out')} --url … --token …\`` };
+      return { json: { file: str(o, 'out'), year: Number(year), vouchers }, text: `${str(o, 'out')}: SIE 4 of ${company.name} for ${year}, ${vouchers} voucher(s); upload it with \`sandbank overview upload ${str(o, 'out')} --url … --token …\` (the customer registered there by its organisation number: \`sandbank overview companies add "${company.name}" --org ${company.organisationNumber}\`)` };
     }));
 
   bureau.command('dunning').description('send reminders for overdue invoices (by the clock)').option('--today <date>', "default: today's date in Sweden")

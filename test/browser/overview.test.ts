@@ -1,15 +1,17 @@
 /**
  * The accounting overview in a real browser (Chromium via playwright-core, see
  * test/support/chromium.ts): a customer user logs in, sees the month's result and the chart,
- * picks another month, and downloads the income statement as CSV.
+ * picks another month, and downloads the income statement as CSV; and a customer the bureau
+ * registered with the CLI (`sandbank overview companies add`, `users add`, `upload`) logs in.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
+import { sandbankAsync } from '../support/cli.ts';
 import { ledgerExport, startTestOverview, uploadBytes, type TestOverview } from '../support/overview.ts';
 
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write to a temp dir.
@@ -62,4 +64,30 @@ describe('accounting overview in Chromium', () => {
     expect(csv.find((row) => row[1] === 'Resultat')).toEqual(['', 'Resultat', '52000,00', '92000,00', '143000,00']);
     await context.close();
   });
+
+  it('a customer the bureau registered through the CLI logs in and sees the books it uploaded by #ORGNR', async () => {
+    // The second bureau of the test overview: the same company may be another bureau's customer too.
+    const target = ['--url', overview.url, '--token', overview.otherToken];
+    const file = join(mkdtempSync(join(tmpdir(), 'sandbank-overview-cli-')), 'snickeri-2026.se');
+    writeFileSync(file, ledgerExport(1_000_00));
+    for (const args of [
+      ['companies', 'add', 'Fjällbacka Snickeri AB', '--org', '556512-3456', '--id', 'snickeri-andra'],
+      ['users', 'add', 'sara@snickeri', '--company', 'snickeri-andra', '--name', 'Sara Snickare', '--password', 'saras-lösenord'],
+      ['upload', file],
+    ]) {
+      const run = await sandbankAsync(['overview', ...args, ...target]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${overview.url}/login`);
+    await page.getByLabel('Användarnamn').fill('sara@snickeri');
+    await page.getByLabel('Lösenord').fill('saras-lösenord');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('heading', { name: 'mars 2026' }).waitFor();
+    // March with the corrected sale: 62 000 kr of sales, 10 000 kr of material.
+    expect(await page.locator('[data-testid="month-result"] strong').textContent()).toBe('52\u00a0000,00\u00a0kr');
+    expect(await page.locator('svg#chart-result .point[data-series="Resultat"][data-period="202603"]').getAttribute('data-value-ore')).toBe('5200000');
+    await context.close();
+  }, 120_000);
 });

@@ -49,6 +49,8 @@ describe("the bureau's SIE export into the accounting overview (real CLI)", () =
     const exported = await sandbankAsync([...bureau, 'export-sie', '--year', '2026', '--out', file]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain('1 voucher(s)');
+    // It names the overview command that registers the customer the file belongs to.
+    expect(exported.stdout).toContain(`upload it with \`sandbank overview upload ${file} --url … --token …\` (the customer registered there by its organisation number: \`sandbank overview companies add "Kundföretaget AB" --org 5566778899\`)`);
     const bytes = new Uint8Array(readFileSync(file));
     const parsed = parseSieDetailed(bytes);
     expect([...parsed.result.issues, ...checkSieImport(bytes, parsed)]).toEqual([]);
