@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { addDays } from '../formats/calendar.ts';
+import { isIsoDate } from '../formats/dates.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../formats/money.ts';
 import { AccountingCompany, ClientError, STATUS_WORDS, type PurchaseInvoice } from './purchasing/company.ts';
 import { LowdbClientStore } from './storage.ts';
@@ -44,7 +45,9 @@ type Options = Record<string, string | boolean | undefined>;
 /** `YYYY-MM-DD` as given, or `+10d`: days after the company's today (the sandbox clock when connected to one). */
 async function dateArg(company: AccountingCompany, value: string): Promise<string> {
   const relative = /^\+(\d{1,4})d$/.exec(value.trim());
-  return relative ? addDays(await company.today(), Number(relative[1])) : value.trim();
+  if (relative) return addDays(await company.today(), Number(relative[1]));
+  if (!isIsoDate(value.trim())) throw new ClientError('INVALID', `"${value}" is not a date: give YYYY-MM-DD (a real day) or +Nd (N days from today)`);
+  return value.trim();
 }
 
 /** A string option's value ('' when absent or a flag). */

@@ -31,3 +31,10 @@ describe('Swedish bank-day calendar', () => {
     expect(bankDaysBetween('2026-02-28', '2026-03-31')).toHaveLength(22);
   });
 });
+
+describe('a text that is not a date', () => {
+  it.each(['tomorrow', '2026-13-45', '2026-02-30', '', '2026-3-4'])('is refused by rollToBankDay and nextBankDay instead of looping: %j', (text) => {
+    expect(() => rollToBankDay(text)).toThrow(/is not a date: give YYYY-MM-DD/);
+    expect(() => nextBankDay(text)).toThrow(RangeError);
+  });
+});

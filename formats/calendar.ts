@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type Holidays from 'date-holidays';
-import { daysInMonth } from './dates.ts';
+import { daysInMonth, isIsoDate } from './dates.ts';
 
 const holidayCache = new Map<number, Set<string>>();
 let sweden: Holidays | undefined;
@@ -68,14 +68,23 @@ export function isBankDay(date: string): boolean {
   return weekday(date) < 5 && !nonBankHolidays(Number(date.slice(0, 4))).has(date);
 }
 
+/** Swedish non-bank days never run more than a few in a row (Easter: four). */
+const LONGEST_NON_BANK_RUN_DAYS = 10;
+
 /** The date itself when it is a bank day, else the next bank day. */
 export function rollToBankDay(date: string): string {
+  // Anything but a real YYYY-MM-DD would never become a bank day: this loop must not spin.
+  if (!isIsoDate(date)) throw new RangeError(`"${date}" is not a date: give YYYY-MM-DD`);
   let d = date;
-  while (!isBankDay(d)) d = addDays(d, 1);
+  for (let i = 0; !isBankDay(d); i++) {
+    if (i > LONGEST_NON_BANK_RUN_DAYS) throw new RangeError(`no bank day within ${LONGEST_NON_BANK_RUN_DAYS} days of ${date}`);
+    d = addDays(d, 1);
+  }
   return d;
 }
 
 export function nextBankDay(date: string): string {
+  if (!isIsoDate(date)) throw new RangeError(`"${date}" is not a date: give YYYY-MM-DD`);
   return rollToBankDay(addDays(date, 1));
 }
 

@@ -4,6 +4,7 @@
  * ("Send", or "Send and sign" for administrators with two-step verification), and their
  * statuses follow the bank's reports — never guessed.
  */
+import { isIsoDate } from '../../formats/dates.ts';
 import { rollToBankDay } from '../../formats/calendar.ts';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseResolution } from '../../formats/camt/cancellation.ts';
@@ -115,6 +116,9 @@ export interface CompanyDeps {
   connection?: Partial<ConnectionOptions>;
 }
 
+/** The states whose invoices the ready-for-payment proposal holds. */
+const IN_PROPOSAL: ReadonlySet<PurchaseInvoice['state']> = new Set(['posted', 'rejected', 'cancelled']);
+
 export class ClientError extends Error {
   constructor(readonly code: 'NOT_FOUND' | 'INVALID' | 'NOT_ALLOWED' | 'TWO_STEP_FAILED' | 'WRONG_STATE', message: string) {
     super(message);
@@ -215,6 +219,12 @@ export class AccountingCompany {
     const supplier = this.state.suppliers.find((s) => s.id === input.supplierId);
     if (!supplier) throw new ClientError('NOT_FOUND', `no supplier ${input.supplierId}`);
     if (!Number.isSafeInteger(input.totalOre) || input.totalOre <= 0) throw new ClientError('INVALID', 'the amount must be a positive number of öre');
+    for (const [field, value] of [['invoice date', input.invoiceDate], ['due date', input.dueDate]] as const) {
+      if (!isIsoDate(value)) throw new ClientError('INVALID', `the ${field} "${value}" is not a date: give YYYY-MM-DD`);
+    }
+    // A supplier's invoice number names one invoice: registering it again would pay it twice.
+    const twin = this.state.invoices.find((i) => i.supplierId === supplier.id && i.invoiceNumber === input.invoiceNumber);
+    if (twin) throw new ClientError('INVALID', `${supplier.name}'s invoice ${input.invoiceNumber} is already registered as ${twin.id}`);
     if (input.ocr !== undefined) {
       const check = checkOcr(input.ocr, 'check-digit');
       if (!check.ok) throw new ClientError('INVALID', `OCR ${input.ocr}: ${check.message}`);
@@ -262,7 +272,7 @@ export class AccountingCompany {
   async proposal(): Promise<(PurchaseInvoice & { proposedDate: string })[]> {
     const earliest = await this.earliestPaymentDate();
     return this.state.invoices
-      .filter((i) => i.state === 'posted' || i.state === 'rejected' || i.state === 'cancelled')
+      .filter((i) => IN_PROPOSAL.has(i.state))
       .map((i) => {
         const due = rollToBankDay(i.dueDate);
         const proposedDate = i.paymentDate ?? (due < earliest ? earliest : due);
@@ -270,17 +280,25 @@ export class AccountingCompany {
       });
   }
 
+  /** An invoice in the proposal (posted, or back after a rejection or cancellation); anything else is refused by name. */
+  private proposed(id: string): PurchaseInvoice {
+    const invoice = this.invoice(id);
+    if (!IN_PROPOSAL.has(invoice.state)) throw new ClientError('WRONG_STATE', `${id} is ${STATUS_WORDS[invoice.state]}, not in the payment proposal${invoice.state === 'registered' ? ': post it first' : ''}`);
+    return invoice;
+  }
+
   async select(id: string, selected: boolean): Promise<void> {
-    this.invoice(id).selected = selected;
+    this.proposed(id).selected = selected;
     await this.save();
   }
 
   /** Changes a payment date: rolled to a bank day, never before today's bank day. */
   async setPaymentDate(id: string, date: string): Promise<string> {
+    if (!isIsoDate(date)) throw new ClientError('INVALID', `the payment date "${date}" is not a date: give YYYY-MM-DD`);
     const earliest = await this.earliestPaymentDate();
     const rolled = rollToBankDay(date);
     if (rolled < earliest) throw new ClientError('INVALID', `the payment date cannot be before ${earliest}`);
-    this.invoice(id).paymentDate = rolled;
+    this.proposed(id).paymentDate = rolled;
     await this.save();
     return rolled;
   }

@@ -17,6 +17,28 @@ beforeAll(async () => {
 afterAll(async () => simulator.close());
 
 describe('sandbank client (the real CLI)', () => {
+  it('refuses a due or payment date that is not a real day, a twice-registered supplier invoice and a date change outside the proposal, each in one line', async () => {
+    const sandbox = (await (await fetch(`${simulator.url}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bank: 'sparbanken', seed: 4, start: '2026-03-02T08:00:00' }) })).json()) as { sandboxId: string; apiKey: string };
+    const dir = mkdtempSync(join(tmpdir(), 'sandbank-client-dates-'));
+    const cli = (...args: string[]) => sandbankAsync(['client', '--data', join(dir, 'company.json'), ...args]);
+    expect((await cli('init', '--base-url', simulator.url, '--bank', 'sparbanken', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'X AB', '--org', '556512-3456')).code).toBe(0);
+    expect((await cli('supplier-add', 'Good AB', '--bankgiro', '5050-1055')).code).toBe(0);
+    // Each of these was stored, and `proposal`/`send` then looped for ever looking for a bank day.
+    for (const due of ['tomorrow', '2026-13-45', '2026-02-30']) {
+      const refused = await cli('invoice-add', '--supplier', 'SUP-1', '--number', `F-${due}`, '--amount', '100,00', '--due', due, '--post');
+      expect(refused.code, refused.stdout).toBe(1);
+      expect(refused.stderr.trim()).toBe(`error: "${due}" is not a date: give YYYY-MM-DD (a real day) or +Nd (N days from today)`);
+    }
+    expect((await cli('invoice-add', '--supplier', 'SUP-1', '--number', 'F1', '--amount', '100,00', '--due', '2026-03-10')).code).toBe(0);
+    const twice = await cli('invoice-add', '--supplier', 'SUP-1', '--number', 'F1', '--amount', '100,00', '--due', '2026-03-10');
+    expect([twice.code, twice.stderr.trim()]).toEqual([1, "error: Good AB's invoice F1 is already registered as INV-1"]);
+    const unposted = await cli('proposal', '--date', 'INV-1=2026-03-12');
+    expect([unposted.code, unposted.stderr.trim()]).toEqual([1, 'error: INV-1 is Registered, not in the payment proposal: post it first']);
+    const proposal = await cli('--json', 'proposal');
+    expect(proposal.code, proposal.stderr).toBe(0);
+    expect(JSON.parse(proposal.stdout)).toHaveLength(0);
+  }, 60_000);
+
   it('pays a supplier invoice through the simulated Swedbank, from init to Paid and the SIE export', async () => {
     const sandbox = (await (await fetch(`${simulator.url}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bank: 'swedbank', seed: 3, start: '2026-03-02T08:00:00' }) })).json()) as { sandboxId: string; apiKey: string; internetBankUsers: { userId: string; password: string; totpSecret: string; role: string }[] };
     const dir = mkdtempSync(join(tmpdir(), 'sandbank-client-'));
