@@ -204,7 +204,7 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions & { store?
     if (!file.ok) throw new PageError(404, tr(lang, `Ingen betalningsfil ${String(req.params['fileId'])} i sandlådan.`, `No payment file ${String(req.params['fileId'])} in this sandbox.`));
     const reports = await engine.listReports(core.id, { limit: Number.MAX_SAFE_INTEGER });
     const timeline = buildTimeline({
-      file: file.value, reports: reports.ok ? reports.value : [], events: engine.events(core.id), deliveries: engine.deliveries(core.id), now: core.now, cutoffTime: engine.profile(core.bank).cutoffTime,
+      file: file.value, reports: reports.ok ? reports.value : [], events: await engine.events(core.id), deliveries: await engine.deliveries(core.id), now: core.now, cutoffTime: engine.profile(core.bank).cutoffTime,
     });
     html(res, filePage(context(req, session, core), file.value, timeline, { showWebhookSteps: req.query['webhooks'] === '1' }));
   }));
@@ -255,14 +255,14 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions & { store?
     const core = sandboxFor(req, session);
     await engine.settle(core.id);
     const filter = { ...(query(req, 'type') ? { type: query(req, 'type') as string } : {}), ...(query(req, 'ref') ? { ref: query(req, 'ref') as string } : {}) };
-    const all = engine.events(core.id);
+    const all = await engine.events(core.id);
     html(res, eventsPage(context(req, session, core), all.filter((e) => eventMatches(e, filter)), filter, all.length));
   }));
 
   router.get('/sandboxes/:sandboxId/webhooks', authed(async (req, res, session) => {
     const core = sandboxFor(req, session);
-    const events = new Map(engine.events(core.id).map((e) => [e.id, e]));
-    const all = engine.deliveries(core.id).map((delivery) => ({ delivery, event: events.get(delivery.eventId) }));
+    const events = new Map((await engine.events(core.id)).map((e) => [e.id, e]));
+    const all = (await engine.deliveries(core.id)).map((delivery) => ({ delivery, event: events.get(delivery.eventId) }));
     const state = query(req, 'state');
     const type = query(req, 'type');
     const rows = all.filter((r) => (state === undefined || r.delivery.state === state) && (type === undefined || r.event?.type === type));

@@ -21,7 +21,7 @@ async function timeline(engine: Engine, core: SandboxCore, fileId: string): Prom
   const file = await engine.getFile(core.id, fileId);
   const reports = await engine.listReports(core.id, { limit: 10_000 });
   if (!file.ok || !reports.ok) throw new Error('missing');
-  return buildTimeline({ file: file.value, reports: reports.value, events: engine.events(core.id), deliveries: engine.deliveries(core.id), now: core.now, cutoffTime: '10:00' });
+  return buildTimeline({ file: file.value, reports: reports.value, events: await engine.events(core.id), deliveries: await engine.deliveries(core.id), now: core.now, cutoffTime: '10:00' });
 }
 
 /** [at, kind, endToEndId or '', reason code or '', report types produced] */

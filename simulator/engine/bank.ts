@@ -678,13 +678,21 @@ export class Engine {
     });
   }
 
-  events(sandboxId: string, afterSequence = 0): BankEvent[] {
-    return eventsAfter(this.sandboxes.get(sandboxId), afterSequence);
+  /**
+   * The sandbox's events after a sequence number, in order. Read like its files (settled, on
+   * first use from the store): between uses only events whose webhook delivery is still
+   * pending stay in memory, so memory does not grow with history.
+   */
+  async events(sandboxId: string, afterSequence = 0): Promise<BankEvent[]> {
+    const read = await this.read(sandboxId, (state) => ok(eventsAfter(state, afterSequence)));
+    return read.ok ? read.value : [];
   }
 
-  deliveries(sandboxId: string): WebhookDelivery[] {
+  /** Every webhook delivery with its attempts (read like `events`). */
+  async deliveries(sandboxId: string): Promise<WebhookDelivery[]> {
     // A claim is one server's bookkeeping, not part of what a delivery shows.
-    return [...(this.sandboxes.get(sandboxId)?.deliveries.values() ?? [])].map(({ claim: _claim, ...delivery }) => delivery);
+    const read = await this.read(sandboxId, (state) => ok([...state.deliveries.values()].map(({ claim: _claim, ...delivery }) => delivery)));
+    return read.ok ? read.value : [];
   }
 
   /** For the webhook dispatcher: the next attempt of a due delivery, for this server alone to send (undefined: not due, or another server has it). */

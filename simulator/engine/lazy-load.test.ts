@@ -1,6 +1,7 @@
 /**
  * Sandboxes are read from the store on first use and evicted when idle: start-up reads only
- * cores and events, and every behaviour is the same after an eviction as before.
+ * cores and events (keeping in memory only those with a webhook delivery still pending), and
+ * every behaviour is the same after an eviction as before.
  */
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../formats/random.ts';
@@ -120,5 +121,40 @@ describe('sandboxes loaded on first use, evicted when idle', () => {
     const id = reports.ok ? reports.value[0]?.id ?? '' : '';
     expect(await store.get(`sandboxes/${core.id}/reports`, id)).not.toHaveProperty('body');
     expect(await store.getBlob(`sandboxes/${core.id}/reports`, id)).toBeDefined();
+  });
+
+  it('keeps events in memory only while the sandbox is loaded, or while their webhook delivery is pending', async () => {
+    const store = new CountingStore();
+    const engine = new Engine({ store, random: createRandom(12), defaultStart: start, maxLoadedSandboxes: 1 });
+    const quiet = await sandboxWithSignedFile(engine, 6);
+    const hooked = await engine.createSandbox({ bank: 'swedbank', seed: 7, webhook: { url: 'http://127.0.0.1:9/hooks' } });
+    if (!hooked.ok) throw new Error(hooked.message);
+    const upload = await engine.submitFile(hooked.value.id, Buffer.from(pain001For(hooked.value, [{ amountOre: 10_00, date: '2026-03-16' }])));
+    expect(upload.ok).toBe(true);
+    const quietEvents = await engine.events(quiet.core.id);
+    const hookedEvents = await engine.events(hooked.value.id);
+    expect(quietEvents.map((e) => e.type)).toContain('payment_file.status_changed');
+    expect(hookedEvents.length).toBeGreaterThan(1);
+    // Reading `hooked` evicted `quiet`: its events come back from the store, complete and in order.
+    const reads = () => store.listed.filter((c) => c === 'sandboxes/sbx/events').length;
+    const before = reads();
+    expect(await engine.events(quiet.core.id)).toEqual(quietEvents);
+    expect(await engine.events(quiet.core.id, quietEvents[1]?.sequence)).toEqual(quietEvents.slice(2));
+    expect(reads()).toBe(before + 1);
+    // `hooked` is evicted now, but its deliveries are pending: the dispatcher still finds them without a read.
+    const atRead = reads();
+    const due = engine.dueDeliveries(hooked.value.id, Number.MAX_SAFE_INTEGER);
+    expect(due.map((d) => d.event.id)).toEqual(hookedEvents.map((e) => e.id));
+    expect(reads()).toBe(atRead);
+    const deliveries = await engine.deliveries(hooked.value.id);
+    expect(deliveries.map((d) => d.eventId)).toEqual(hookedEvents.map((e) => e.id));
+    // A restart reads every batch once, and keeps only those with a pending delivery until first use.
+    const restarted = new Engine({ store, random: createRandom(13), defaultStart: start, maxLoadedSandboxes: 1 });
+    await restarted.load();
+    expect(restarted.dueDeliveries(hooked.value.id, Number.MAX_SAFE_INTEGER).map((d) => d.event.id)).toEqual(hookedEvents.map((e) => e.id));
+    expect(await restarted.events(quiet.core.id)).toEqual(quietEvents);
+    expect(await restarted.events(hooked.value.id)).toEqual(hookedEvents);
+    // The event counter carries on after the highest stored sequence.
+    expect(restarted.version(quiet.core.id)).toBe(quietEvents.at(-1)?.sequence);
   });
 });

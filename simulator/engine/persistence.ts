@@ -292,10 +292,14 @@ function fillContents(state: SandboxState, parts: Omit<StateParts, 'batches'>): 
   state.loaded = true;
 }
 
+/** Events already in memory are kept as they are (a delivery's claim or attempt may be newer there than the read). */
 function fillEvents(state: SandboxState, batches: StateParts['batches']): void {
+  let added = false;
   for (const batch of batches) {
-    state.batches.set(batch.id, batch.events.map((e) => e.id));
+    if (!state.batches.has(batch.id)) state.batches.set(batch.id, batch.events.map((e) => e.id));
     for (const event of batch.events) {
+      if (state.eventsById.has(event.id)) continue;
+      added = true;
       state.events.push(event);
       state.eventsById.set(event.id, event);
       state.eventBatch.set(event.id, batch.id);
@@ -303,7 +307,14 @@ function fillEvents(state: SandboxState, batches: StateParts['batches']): void {
       if (delivery) state.deliveries.set(event.id, delivery);
     }
   }
-  state.events.sort((a, b) => a.sequence - b.sequence);
+  if (added) state.events.sort((a, b) => a.sequence - b.sequence);
+}
+
+const hasPendingDelivery = (batch: StateParts['batches'][number]): boolean => Object.values(batch.deliveries).some((d) => d.state === 'pending');
+
+/** A sandbox's event batches as stored. */
+async function storedBatches(reader: Pick<StorePort, 'list'>, sandboxId: string): Promise<StateParts['batches']> {
+  return (await reader.list(col(sandboxId, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) }));
 }
 
 /** The in-memory state (indexes, event order, queued validations) from its parts. */
@@ -331,10 +342,11 @@ export async function loadSandbox(store: StorePort, tx: SandboxTransaction | und
   const { lastStatementDate, ...core } = value as SandboxCore & { lastStatementDate?: string };
   const state = emptyState(core, lastStatementDate ?? addDays(dateOf(core.now), -1));
   state.loaded = false;
-  fillEvents(state, (await reader.list(col(core.id, 'events'))).map((d) => ({ id: d.id, ...(d.value as EventBatch) })));
+  const batches = await storedBatches(reader, core.id);
   // The event counter is recovered here, since events are emitted before contents are read.
-  core.counters.event = Math.max(core.counters.event, ...state.events.map((e) => e.sequence));
-  if (options.contents) await loadContents(store, state, tx);
+  for (const batch of batches) for (const event of batch.events) if (event.sequence > core.counters.event) core.counters.event = event.sequence;
+  if (options.contents) await loadContents(store, state, tx, batches);
+  else fillEvents(state, batches.filter(hasPendingDelivery));
   return state;
 }
 
@@ -372,10 +384,12 @@ export async function loadSandboxAtVersion(store: StorePort, sandboxId: string, 
  * files still RECEIVED are queued for validation again. Recovery (0003) runs here, and what it
  * repaired is written back at once: the next load finds it done, not redone.
  */
-export async function loadContents(store: StorePort, state: SandboxState, tx?: SandboxTransaction): Promise<void> {
+export async function loadContents(store: StorePort, state: SandboxState, tx?: SandboxTransaction, batches?: StateParts['batches']): Promise<void> {
   const id = state.core.id;
   // Through the transaction of the mutation under way, when there is one; blobs never change once committed.
   const reader = tx ?? store;
+  // Every event with the contents: only those of batches with a delivery still pending stay in memory in between.
+  fillEvents(state, batches ?? (await storedBatches(reader, id)));
   const files = (await reader.list(col(id, 'files'))).map((d) => fileFromDocument(d.value));
   const pendingUploads: StateParts['pendingUploads'] = [];
   for (const file of files) {
@@ -399,8 +413,22 @@ export async function loadContents(store: StorePort, state: SandboxState, tx?: S
   if (repairs.length > 0) await reader.putMany(repairs);
 }
 
-/** Drops a loaded sandbox's files, payments, reports and bookings from memory (all are in the store); the core and events stay. */
+/**
+ * Drops a loaded sandbox's files, payments, reports, bookings and events from memory (all
+ * are in the store); the core stays, and the batches of events with a webhook delivery still
+ * pending (the dispatcher works from them), so memory does not grow with history.
+ */
 export function unloadContents(state: SandboxState): void {
+  for (const [batchId, eventIds] of state.batches) {
+    if (eventIds.some((id) => state.deliveries.get(id)?.state === 'pending')) continue;
+    state.batches.delete(batchId);
+    for (const id of eventIds) {
+      state.eventsById.delete(id);
+      state.eventBatch.delete(id);
+      state.deliveries.delete(id);
+    }
+  }
+  state.events = state.events.filter((e) => state.eventsById.has(e.id));
   state.files.clear();
   state.payments.clear();
   state.byIdempotencyKey.clear();

@@ -241,12 +241,12 @@ export const routes: Route[] = [
     return fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', hook), (core) => json(200, { url: core.webhook?.url, secret: core.webhook?.secret }));
   } },
   { method: 'DELETE', pattern: '/sandboxes/:sandboxId/webhook', auth: 'sandbox-key', handler: async (_req, p, ctx) => fromEngine(await ctx.engine.setWebhook(p['sandboxId'] ?? '', undefined), () => ({ status: 204, headers: {}, body: '' })) },
-  { method: 'GET', pattern: '/sandboxes/:sandboxId/webhook/deliveries', auth: 'sandbox-key', handler: async (_req, p, ctx) => json(200, { deliveries: ctx.engine.deliveries(p['sandboxId'] ?? '') }) },
+  { method: 'GET', pattern: '/sandboxes/:sandboxId/webhook/deliveries', auth: 'sandbox-key', handler: async (_req, p, ctx) => json(200, { deliveries: await ctx.engine.deliveries(p['sandboxId'] ?? '') }) },
   { method: 'GET', pattern: '/sandboxes/:sandboxId/events', auth: 'sandbox-key', handler: async (req, p, ctx) => {
     const after = query.sequence(req.query.get('after'), 'after');
     if (!after.ok) return after.response;
     await ctx.engine.settle(p['sandboxId'] ?? '');
-    return json(200, { events: ctx.engine.events(p['sandboxId'] ?? '', after.value) });
+    return json(200, { events: await ctx.engine.events(p['sandboxId'] ?? '', after.value) });
   } },
 
   // ── bank API ──

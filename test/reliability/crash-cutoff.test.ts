@@ -81,14 +81,14 @@ async function problemsOf(engine: Engine): Promise<string[]> {
   }
   return [
     ...(await checkInvariants(engine, id)),
-    ...completenessProblems({ payments: payments.value.map((p) => ({ paymentId: p.id, endToEndId: p.endToEndId, status: p.status })), reports, events: engine.events(id) }),
+    ...completenessProblems({ payments: payments.value.map((p) => ({ paymentId: p.id, endToEndId: p.endToEndId, status: p.status })), reports, events: await engine.events(id) }),
   ];
 }
 
 async function fingerprint(engine: Engine): Promise<string> {
   const id = sandboxOf(engine);
   const reports = await engine.listReports(id, { limit: 100_000 });
-  return JSON.stringify({ snapshot: await engine.snapshot(id), reports: reports.ok ? reports.value : [], events: engine.events(id) });
+  return JSON.stringify({ snapshot: await engine.snapshot(id), reports: reports.ok ? reports.value : [], events: await engine.events(id) });
 }
 
 describe('crash during cut-off processing (lowdb store dying at the Nth write)', () => {

@@ -55,7 +55,7 @@ async function observe(server: Simulator, s: { sandboxId: string; apiKey: string
     const mailbox = await engine.listReports(s.sandboxId, { limit: 10_000 });
     const core = engine.sandbox(s.sandboxId);
     if (!file.ok || !mailbox.ok || !core) throw new Error('missing');
-    timelines.push(buildTimeline({ file: file.value, reports: mailbox.value, events: engine.events(s.sandboxId), deliveries: [], now: core.now, cutoffTime: '10:00' }).steps.map((step) => ({ ...step, eventId: undefined, event: step.event?.type })));
+    timelines.push(buildTimeline({ file: file.value, reports: mailbox.value, events: await engine.events(s.sandboxId), deliveries: [], now: core.now, cutoffTime: '10:00' }).steps.map((step) => ({ ...step, eventId: undefined, event: step.event?.type })));
   }
   return { now: engine.sandbox(s.sandboxId)?.now, detail, balances, entries, reports, bodies, timelines, faults: engine.sandbox(s.sandboxId)?.faults, held: engine.sandbox(s.sandboxId)?.heldReports };
 }
