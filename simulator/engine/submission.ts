@@ -142,8 +142,10 @@ export function validateFile(state: SandboxState, job: PendingValidation, dirty:
   const result = 'reading' in job.source ? job.source.reading.close() : intake(job.source.bytes, profile);
   file.format = result.format;
   file.issues = result.issues.slice(0, 200).map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity, ...(i.line === undefined ? {} : { line: i.line }) }));
-  if (result.format === 'lb' || result.format === 'unknown') file.messageId = `${result.messageId}-${file.sha256.slice(0, 12)}`;
-  else file.messageId = result.messageId;
+  // A file without a message id of its own (LB, not a payment file, or XML too broken to read
+  // one from) is named by its content: its pain.002 must name an original message (1–35 characters).
+  const ownId = result.format === 'lb' || result.format === 'unknown' ? '' : result.messageId.trim();
+  file.messageId = ownId.length >= 1 && ownId.length <= 35 ? ownId : `${result.format === 'lb' ? result.messageId : 'UNKNOWN'}-${file.sha256.slice(0, 12)}`;
   const fileReasons = [...result.fileRejections];
   // The duplicate-file control (one rule, see reservesMessageId): identical bytes, or the same
   // MsgId, as a file the bank has already accepted.

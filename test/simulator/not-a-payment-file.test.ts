@@ -5,10 +5,12 @@
  * LB file with an unknown record type.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateFile } from '../../formats/detect.ts';
 import { parsePain002 } from '../../formats/pain002/parse.ts';
 import { createRandom } from '../../formats/random.ts';
 import { startSimulator, type Simulator } from '../../simulator/app.ts';
-import { call, createSandbox } from './api-suite.ts';
+import { pain001For } from '../support/payment-files.ts';
+import { call, createSandbox, sender } from './api-suite.ts';
 
 let simulator: Simulator;
 beforeAll(async () => {
@@ -45,5 +47,27 @@ describe('an upload that is not a payment file (real HTTP)', () => {
     expect(raw.text).toContain('<OrgnlMsgNmId>UNKNOWN</OrgnlMsgNmId>');
     expect(raw.text).toContain(`<OrgnlMsgId>${String(file.json.messageId)}</OrgnlMsgId>`);
     expect(raw.text).toContain('not a payment file');
+  });
+
+  it.each([
+    ['a DOCTYPE with an entity', () => '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Document/>'],
+    ['a pain.001 cut off half-way', (full: string) => full.slice(0, Math.floor(full.length / 2))],
+    ['a pain.001 with an empty MsgId', (full: string) => full.replace(/<MsgId>[^<]*<\/MsgId>/, '<MsgId></MsgId>')],
+    ['a pain.001 with a 40-character MsgId', (full: string) => full.replace(/<MsgId>[^<]*<\/MsgId>/, `<MsgId>${'M'.repeat(40)}</MsgId>`)],
+  ])('%s: its message id is UNKNOWN-<hash> and the bank\'s pain.002 for it is valid against the schema', async (_name, broken) => {
+    const target = { baseUrl: () => simulator.url };
+    const s = await createSandbox(target, 'swedbank');
+    const body = broken(pain001For(sender(s), [{ amountOre: 100_00, date: '2026-03-20' }]));
+    const up = await call(target, 'POST', '/v1/swedbank/payment-files', { key: s.apiKey, body, headers: { 'content-type': 'application/xml' } });
+    expect(up.status).toBe(202);
+    const file = await call(target, 'GET', `/v1/swedbank/payment-files/${up.json.fileId}`, { key: s.apiKey });
+    expect(file.json.status).toBe('REJECTED');
+    expect(file.json.messageId).toMatch(/^UNKNOWN-[0-9a-f]{12}$/);
+    const reports = await call(target, 'GET', '/v1/swedbank/reports?type=pain.002', { key: s.apiKey });
+    const raw = await call(target, 'GET', `/v1/swedbank/reports/${reports.json.reports.at(-1).reportId}`, { key: s.apiKey });
+    const checked = validateFile(raw.text);
+    expect(checked.issues).toEqual([]);
+    expect(checked.format).toBe('pain.002');
+    expect(raw.text).toContain(`<OrgnlMsgId>${String(file.json.messageId)}</OrgnlMsgId>`);
   });
 });
