@@ -6,6 +6,7 @@
  */
 import { addBankDays, rollToBankDay } from './calendar.ts';
 import { toYymmdd } from './dates.ts';
+import { createHash } from 'node:crypto';
 import { encodeLatin1 } from './bankgirot/fixed-width.ts';
 import { writeLb, type LbRecord } from './bankgirot/lb.ts';
 import { generateOcr } from './identifiers/ocr.ts';
@@ -83,7 +84,10 @@ export function sampleFileFor(kind: SampleKind, sandbox: SampleSandbox, options:
   const seed = options.seed ?? 1;
   const payments = samplePayments(count, seed, options.invalid);
   const totalOre = payments.reduce((sum, p) => sum + p.amountOre, 0);
-  const messageId = `SAMPLE-${sandbox.sandboxId.replace(/^sbx_/, '').slice(0, 12)}-${seed}-${count}`;
+  // Two different samples for one sandbox must not share a message id (the bank would refuse
+  // the second DUPL); the same sample twice is the same file, and is refused as one.
+  const variant = createHash('sha256').update(JSON.stringify([kind, count, seed, paymentDate, options.invalid ?? ''])).digest('hex').slice(0, 8);
+  const messageId = `SAMPLE-${sandbox.sandboxId.replace(/^sbx_/, '').slice(0, 12)}-${variant}`;
   if (kind === 'lb') {
     // An LB file's debtor is its sender bankgiro.
     const sender = (options.invalid === 'debtor-account' ? SOMEONE_ELSES_BANKGIRO : sandbox.company.bankgiro).replace(/\D/g, '').padStart(10, '0');

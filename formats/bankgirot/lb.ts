@@ -5,6 +5,7 @@
  */
 import { fromYymmdd } from '../dates.ts';
 import { checkBankgiro } from '../identifiers/giro.ts';
+import { checkOcr } from '../identifiers/ocr.ts';
 import { issue, result, type FormatIssue, type ParseResult } from '../issues.ts';
 import { fieldReader, joinRecords, pad, readFixedWidthLines, zeroFill, type FixedLine } from './fixed-width.ts';
 
@@ -103,6 +104,11 @@ function readRecord(line: FixedLine, issues: FormatIssue[]): LbRecord {
 }
 
 /** Structure and control totals (what the bank checks on intake; fewer checks on return files). */
+/** A TK14 reference of digits only, to a bankgiro payee, is an OCR number; its Luhn check (undefined for a message). */
+export function lbOcrReference(reference: string): ReturnType<typeof checkOcr> | undefined {
+  return /^\d+$/.test(reference) ? checkOcr(reference, 'check-digit') : undefined;
+}
+
 export function validateLb(file: LbFile): FormatIssue[] {
   const out: FormatIssue[] = [];
   const kind = lbFileKind(file);
@@ -135,6 +141,10 @@ export function validateLb(file: LbFile): FormatIssue[] {
     if (!payeeNumbers.has(r.payee) && !/X/.test(r.payee)) {
       const check = checkBankgiro(r.payee.replace(/^0+/, ''));
       if (!check.ok) out.push(issue('BANKGIRO_INVALID', path, `payee bankgiro ${r.payee}: ${check.message}`, { ...at(r), value: r.payee }));
+      // LB does not say whether a reference is an OCR number: only a payee with OCR control
+      // refuses a wrong one, so the format can only warn (a bank that knows its payees rejects).
+      const ocr = lbOcrReference(r.reference);
+      if (ocr && !ocr.ok) out.push(issue('OCR_INVALID', path, `reference ${r.reference} reads as an OCR number but ${ocr.message}; a payee with OCR control refuses it`, { ...at(r), value: r.reference, severity: 'warning' }));
     }
   }
   for (const r of records) {

@@ -7,7 +7,7 @@ import { fromYymmdd } from '../../formats/dates.ts';
 import { checkBankgiro, checkPlusgiro } from '../../formats/identifiers/giro.ts';
 import { checkSwedishAccount } from '../../formats/identifiers/account.ts';
 import { reasonCodeFor, type FormatIssue, type ParseResult } from '../../formats/issues.ts';
-import { lbFileKind, parseLb, type LbRecord } from '../../formats/bankgirot/lb.ts';
+import { lbFileKind, lbOcrReference, parseLb, type LbRecord } from '../../formats/bankgirot/lb.ts';
 import { classifyCreditor, createPain001Parser, type CreditTransfer, type CreditorKind as ReadCreditor, type Pain001Document, type Pain001Parser } from '../../formats/pain001/index.ts';
 import type { BankProfile } from '../banks/profile.ts';
 import type { CreditorKind, StatusReason } from './model.ts';
@@ -163,6 +163,9 @@ function lbPayments(records: LbRecord[], issues: FormatIssue[]): { payments: Int
       rejections,
     };
     if (r.reference) payment.reference = /^\d+$/.test(r.reference) && !account ? { type: 'ocr', value: r.reference } : { type: 'message', value: r.reference };
+    // The simulated bank's giro payees all run OCR control: a wrong OCR number is rejected as in a pain.001.
+    const ocr = account ? undefined : lbOcrReference(r.reference);
+    if (ocr && !ocr.ok) rejections.push({ code: reasonCodeFor('OCR_INVALID'), message: `OCR reference ${r.reference}: ${ocr.message}` });
     payments.push(payment);
   }
   return { payments, fileLevel, sender };

@@ -65,6 +65,23 @@ describe('sandbank sample (the real CLI)', () => {
     const bad = join(dir, 'not-ours.xml');
     expect((await sandbankAsync(['sample', 'pain001', '--base-url', simulator.url, '--sandbox', core.id, '--api-key', core.apiKey, '--invalid', 'debtor-account', '--out', bad])).code).toBe(0);
     expect((await upload(bad)).payments[0]?.reasons[0]?.code).toBe('AC02');
+    // Each further sample for the same sandbox is a new message (it was refused DUPL), and a
+    // wrong OCR number is rejected CH16 in an LB file as in a pain.001.
+    for (const kind of ['pain001', 'lb']) {
+      const out = join(dir, `sandbox-ocr.${kind}`);
+      expect((await sandbankAsync(['sample', kind, '--base-url', simulator.url, '--sandbox', core.id, '--api-key', core.apiKey, '--invalid', 'ocr', '--out', out])).code).toBe(0);
+      const file = await upload(out);
+      expect(file.payments.map((p) => p.reasons[0]?.code)).toEqual(['CH16', undefined, undefined]);
+    }
+  });
+
+  it('lb --invalid ocr: validate warns that the reference reads as an OCR number with a wrong check digit', () => {
+    const out = join(dir, 'ocr.lb');
+    expect(sandbank(['sample', 'lb', '--invalid', 'ocr', '--out', out]).code).toBe(0);
+    const warnings = validateFile(readFileSync(out)).issues.filter((i) => i.code === 'OCR_INVALID');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: 'warning', line: 2 });
+    expect(warnings[0]?.message).toMatch(/reads as an OCR number but .*; a payee with OCR control refuses it/);
   });
 
   it.each([
