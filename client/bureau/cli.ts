@@ -102,8 +102,8 @@ export function registerBureau(program: Command): void {
   bureau.command('customers').description("the customer register (read-only copy)")
     .action(run(async (g) => {
       const p = await open(g);
-      const rows = [...p.customers.values()];
-      return { json: rows, text: table([['id', 'number', 'name'], ...rows.map((c) => [c.id, c.customerNumber, c.name])]) };
+      const rows = [...p.customers.values()].map((c) => ({ ...c, creditOre: p.customerCreditOre(c.id) }));
+      return { json: rows, text: table([['id', 'number', 'name', 'unapplied credit'], ...rows.map((c) => [c.id, c.customerNumber, c.name, kr(c.creditOre)])]) };
     }));
 
   bureau.command('customer-edit').description('(refused: customers are kept in the invoicing program)').argument('<id>').option('--name <name>')
@@ -216,12 +216,32 @@ export function registerBureau(program: Command): void {
       return { json: rows, text: rows.length === 0 ? 'Nothing waits for manual handling.' : table([['payment', 'date', 'amount', 'reference', 'why', 'payer'], ...rows.map((u) => [u.identity, u.date, kr(u.amountOre), u.reference, u.reason, u.payerName ?? ''])]) };
     }));
 
-  bureau.command('assign').description('assign an unmatched payment to an invoice (booked there and pushed to the invoicing program)').argument('<payment>', 'the payment identity from `sandbank bureau unmatched`').requiredOption('--invoice <id>')
+  bureau.command('assign').description('assign an unmatched payment to an invoice or to a customer (an unapplied credit there); a held deduction to the credit invoice it sets off or the invoice it reduces')
+    .argument('<payment>', 'the payment identity from `sandbank bureau unmatched`').option('--invoice <id>', 'the invoice (or, for a deduction, the credit invoice) it goes to').option('--customer <id>', 'the customer it is an unapplied credit of')
     .action(run(async (g, o, identity = '') => {
+      const invoiceId = str(o, 'invoice');
+      const customerId = str(o, 'customer');
+      if ((invoiceId === undefined) === (customerId === undefined)) throw new CliError('give either --invoice <id> or --customer <id> (see `sandbank bureau invoices` / `sandbank bureau customers`)');
       const p = await open(g);
-      const settled = await p.assign(identity, str(o, 'invoice') ?? '');
+      const settled = await p.assign(identity, invoiceId !== undefined ? { invoiceId } : { customerId: customerId ?? '' });
       await p.close();
-      return { json: settled, text: `${identity} assigned to ${settled.invoiceId}: ${kr(settled.appliedOre)} applied${settled.unappliedOre ? `, ${kr(settled.unappliedOre)} left on the customer` : ''}` };
+      const invoice = settled.invoiceId ? p.invoices.get(settled.invoiceId) : undefined;
+      const text = settled.amountOre < 0
+        ? `${identity} (${kr(settled.amountOre)}) set off against ${invoice?.kind === 'credit' ? 'credit invoice' : 'invoice'} ${invoice?.number ?? settled.invoiceId}: open there now ${kr(invoice ? p.openOre(invoice) : 0)}`
+        : settled.invoiceId ? `${identity} assigned to ${settled.invoiceId}: ${kr(settled.appliedOre)} applied${settled.unappliedOre ? `, ${kr(settled.unappliedOre)} left on the customer` : ''}`
+          : `${identity} assigned to customer ${settled.customerId}: ${kr(settled.unappliedOre)} unapplied credit (customer's credit now ${kr(p.customerCreditOre(settled.customerId ?? ''))}; apply it with \`sandbank bureau apply-credit\`)`;
+      return { json: settled, text };
+    }));
+
+  bureau.command('apply-credit').description("apply a customer's unapplied credit (over-payments, payments assigned to it) to one of its open invoices")
+    .requiredOption('--customer <id>').requiredOption('--invoice <id>').option('--amount <kr>', 'default: as much as the credit and the invoice allow').option('--date <date>', "default: today's date in Sweden")
+    .action(run(async (g, o) => {
+      const p = await open(g);
+      const amount = str(o, 'amount');
+      const settled = await p.applyCredit(str(o, 'customer') ?? '', str(o, 'invoice') ?? '', str(o, 'date') ?? stockholmDateTime(Date.now()).slice(0, 10), amount === undefined ? undefined : ore(amount, '--amount'));
+      await p.close();
+      const invoice = p.invoices.get(settled.invoiceId ?? '');
+      return { json: settled, text: `${kr(settled.appliedOre)} of the customer's credit applied to invoice ${invoice?.number ?? settled.invoiceId}: open there now ${kr(invoice ? p.openOre(invoice) : 0)}, credit left ${kr(p.customerCreditOre(settled.customerId ?? ''))}` };
     }));
 
   bureau.command('notes').description('notes and notifications from both sides (unread marked *)')

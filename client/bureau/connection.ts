@@ -161,7 +161,7 @@ export class InvoicingConnection {
   }
 
   /** Pushes a payment the bureau registered; its identity makes a retry register nothing new. */
-  postPayment(payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string }): Promise<Payment> {
+  postPayment(payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string; fromCustomerCredit?: true }): Promise<Payment> {
     return this.json('POST', '/payments', { body: payment, headers: { 'idempotency-key': payment.identity } });
   }
 

@@ -16,6 +16,7 @@ import type { RecordLog } from '../append-log.ts';
 import { Journal, type Voucher } from '../ledger/journal.ts';
 import { parseBgMax } from '../../formats/bankgirot/bgmax.ts';
 import type { Article, Customer, FeedEntity, Invoice, Note, Payment, ScannedDocument } from '../invoicing/model.ts';
+import { negativePartLimit, openAmountOre, type CreditContext } from '../invoicing/open-amounts.ts';
 import { matchBgMax, type Unmatched } from './bgmax-intake.ts';
 import { customerInvoiceVoucher, documentVoucher, type DocumentRegistration } from './booking.ts';
 import { CursorExpired, InvoicingApiError, InvoicingConnection, type ConnectionOptions, type EntityTypes } from './connection.ts';
@@ -32,7 +33,7 @@ export interface AppliedChange {
 export type OutboxItem =
   | { id: string; kind: 'note'; note: { text: string; kind: 'note' | 'notification'; subject?: { entity: FeedEntity; id: string } } }
   | { id: string; kind: 'document-status'; documentId: string; voucher: string; statusText: string }
-  | { id: string; kind: 'payment'; payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string } };
+  | { id: string; kind: 'payment'; payment: { identity: string; invoiceId?: string; customerId?: string; amountOre: number; date: string; reference?: string; fromCustomerCredit?: true } };
 
 /** An incoming payment as the bureau has booked it, whoever registered it. */
 export interface SettledPayment {
@@ -51,6 +52,8 @@ export type BureauRecord =
   | { t: 'apply'; changes: AppliedChange[]; vouchers: Voucher[]; cursor: string; relisted?: true; settled?: SettledPayment[] }
   | { t: 'bgmax'; vouchers: Voucher[]; settled: SettledPayment[]; unmatched: Unmatched[]; outbox: OutboxItem[] }
   | { t: 'assign'; identity: string; voucher: Voucher; settled: SettledPayment; outbox: OutboxItem[] }
+  /** Part of a customer's unapplied credit applied to one of its invoices (2420 → 1510). */
+  | { t: 'credit-applied'; voucher: Voucher; settled: SettledPayment; outbox: OutboxItem[] }
   | { t: 'document-voucher'; documentId: string; voucher: Voucher; outbox: OutboxItem[] }
   | { t: 'reminders'; reminders: Reminder[]; outbox: OutboxItem[] }
   | { t: 'note'; outbox: OutboxItem[] }
@@ -240,6 +243,11 @@ export class BureauProgram {
       case 'assign':
         this.restoreVoucher(record.voucher);
         this.unmatchedPayments.delete(record.identity);
+        this.settle(record.settled);
+        this.enqueue(record.outbox);
+        return;
+      case 'credit-applied':
+        this.restoreVoucher(record.voucher);
         this.settle(record.settled);
         this.enqueue(record.outbox);
         return;
@@ -489,10 +497,24 @@ export class BureauProgram {
     return vatReport(this.journal.vouchers, from, to);
   }
 
-  /** What is still owed on an invoice: its total less the payments applied to it. */
+  /**
+   * What is still owed on an invoice: its total less the payments applied to it; on a credit
+   * invoice what the customer is owed back (negative). The invoicing program's rule.
+   */
   openOre(invoice: Invoice): number {
-    if (invoice.kind === 'credit' || this.credited.has(invoice.number)) return 0;
-    return invoice.totalOre - (this.paidByInvoice.get(invoice.id) ?? 0);
+    return openAmountOre({ ...invoice, paidOre: this.paidOre(invoice.id) }, this.creditContext(invoice));
+  }
+
+  private creditContext(invoice: Invoice): CreditContext {
+    const creditedInvoice = invoice.creditOf === undefined ? undefined : [...this.invoices.values()].find((i) => i.kind === 'invoice' && i.number === invoice.creditOf);
+    return { credited: invoice.kind === 'invoice' && this.credited.has(invoice.number), paidOnCreditedOre: creditedInvoice ? this.paidOre(creditedInvoice.id) : 0 };
+  }
+
+  /** A customer's unapplied credit (on 2420): over-payments and payments assigned to it, less what was applied since. */
+  customerCreditOre(customerId: string): number {
+    let sum = 0;
+    for (const p of this.settled.values()) if (p.customerId === customerId) sum += p.unappliedOre;
+    return sum;
   }
 
   paidOre(invoiceId: string): number {
@@ -544,19 +566,69 @@ export class BureauProgram {
     });
   }
 
-  /** A person assigns an unmatched payment to an invoice; it is booked there and pushed. */
-  assign(identity: string, invoiceId: string): Promise<SettledPayment> {
+  /**
+   * A person assigns an unmatched payment: to an invoice (booked there and pushed), or to a
+   * customer (an unapplied credit on 2420, as an over-payment's rest is, applied later with
+   * `applyCredit`). A held negative part (a TK21 deduction, a TK23 reference) is assigned to
+   * the credit invoice it sets off — settling it — or to an invoice of which it reduces what was
+   * paid; it leaves 2890 for 1510 either way.
+   */
+  assign(identity: string, target: string | { invoiceId: string } | { customerId: string }): Promise<SettledPayment> {
+    const to = typeof target === 'string' ? { invoiceId: target } : target;
     return this.serial(async () => {
       if (this.closed) throw this.stopped();
       const u = this.unmatchedPayments.get(identity);
       if (!u) throw new BureauError('UNMATCHED_NOT_FOUND', `no unmatched payment ${identity}`);
-      if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is ${u.reason === 'deduction' ? `a deduction (code ${u.deductionCode ?? '?'})` : 'a negative (TK23) reference'}: settle it with a credit invoice in the invoicing program`);
+      const what = u.reason === 'deduction' ? `a deduction (TK21, code ${u.deductionCode ?? '?'})` : 'a negative (TK23) reference';
+      let p: SettledPayment;
+      if ('customerId' in to) {
+        const customer = this.customers.get(to.customerId);
+        if (!customer) throw new BureauError('INVALID', `no customer ${to.customerId} here: run sync first, or see \`sandbank bureau customers\``);
+        if (u.amountOre <= 0) throw new BureauError('INVALID', `${identity} is ${what} of ${formatOreSwedish(-u.amountOre)} kr, money taken off, not money of the customer's: assign it to the credit invoice it sets off, or to the invoice it reduces (--invoice)`);
+        p = { identity, customerId: customer.id, amountOre: u.amountOre, appliedOre: 0, unappliedOre: u.amountOre, date: u.date, registeredBy: 'bureau' };
+      } else {
+        const invoice = this.invoices.get(to.invoiceId);
+        if (!invoice) throw new BureauError('INVALID', `no customer invoice ${to.invoiceId} here`);
+        if (u.amountOre < 0) {
+          const limit = negativePartLimit({ ...invoice, paidOre: this.paidOre(invoice.id) }, this.creditContext(invoice));
+          if (!limit.ok) throw new BureauError('INVALID', `${identity} is ${what}: ${limit.message}`);
+          if (-u.amountOre > limit.limitOre) throw new BureauError('INVALID', `${identity} is ${what} of ${formatOreSwedish(-u.amountOre)} kr, more than ${invoice.kind === 'credit' ? 'credit invoice' : 'invoice'} ${invoice.number} can take (${formatOreSwedish(limit.limitOre)} kr)`);
+          p = { identity, invoiceId: invoice.id, customerId: invoice.customerId, amountOre: u.amountOre, appliedOre: u.amountOre, unappliedOre: 0, date: u.date, registeredBy: 'bureau' };
+        } else {
+          if (invoice.kind !== 'invoice') throw new BureauError('INVALID', `${invoice.number} is a credit invoice: a payment goes to an invoice the customer owes, or to the customer (--customer)`);
+          const appliedOre = Math.max(0, Math.min(this.openOre(invoice), u.amountOre));
+          p = { identity, invoiceId: invoice.id, customerId: invoice.customerId, amountOre: u.amountOre, appliedOre, unappliedOre: u.amountOre - appliedOre, date: u.date, registeredBy: 'bureau' };
+        }
+      }
+      const voucher: Voucher = { ...paymentVoucher(p, PAYMENT_ACCOUNTS.unidentified), number: this.journal.peekNumber(PAYMENT_SERIES), source: `payment-assigned:${identity}` };
+      const pushed = { identity, ...(p.invoiceId ? { invoiceId: p.invoiceId } : { customerId: p.customerId ?? '' }), amountOre: u.amountOre, date: u.date, reference: u.reference };
+      await this.write({ t: 'assign', identity, voucher, settled: p, outbox: [{ id: this.nextOutboxId(), kind: 'payment', payment: pushed }] });
+      await this.flushOutbox().catch(keepQueuedUnlessClosed);
+      return p;
+    });
+  }
+
+  /**
+   * Applies a customer's unapplied credit (2420) to one of its open invoices (1510): all of it
+   * that the invoice takes, or `amountOre`. No money moves, so the payment pushed has amount 0.
+   */
+  applyCredit(customerId: string, invoiceId: string, date: string, amountOre?: number): Promise<SettledPayment> {
+    return this.serial(async () => {
+      if (this.closed) throw this.stopped();
       const invoice = this.invoices.get(invoiceId);
       if (!invoice || invoice.kind !== 'invoice') throw new BureauError('INVALID', `no customer invoice ${invoiceId} here`);
-      const appliedOre = Math.max(0, Math.min(this.openOre(invoice), u.amountOre));
-      const p: SettledPayment = { identity, invoiceId, customerId: invoice.customerId, amountOre: u.amountOre, appliedOre, unappliedOre: u.amountOre - appliedOre, date: u.date, registeredBy: 'bureau' };
-      const voucher: Voucher = { ...paymentVoucher(p, PAYMENT_ACCOUNTS.unidentified), number: this.journal.peekNumber(PAYMENT_SERIES), source: `payment-assigned:${identity}` };
-      await this.write({ t: 'assign', identity, voucher, settled: p, outbox: [{ id: this.nextOutboxId(), kind: 'payment', payment: { identity, invoiceId, amountOre: u.amountOre, date: u.date, reference: u.reference } }] });
+      if (invoice.customerId !== customerId) throw new BureauError('INVALID', `invoice ${invoice.number} is ${invoice.customerName}'s, not customer ${customerId}'s`);
+      const credit = this.customerCreditOre(customerId);
+      const open = this.openOre(invoice);
+      if (credit <= 0) throw new BureauError('INVALID', `customer ${this.customers.get(customerId)?.name ?? customerId} has no unapplied credit`);
+      if (open <= 0) throw new BureauError('INVALID', `invoice ${invoice.number} has nothing open`);
+      if (amountOre !== undefined && (!Number.isSafeInteger(amountOre) || amountOre <= 0 || amountOre > Math.min(credit, open))) throw new BureauError('INVALID', `apply at most ${formatOreSwedish(Math.min(credit, open))} kr (credit ${formatOreSwedish(credit)} kr, open on ${invoice.number} ${formatOreSwedish(open)} kr)`);
+      const applied = amountOre ?? Math.min(credit, open);
+      const applications = [...this.settled.values()].filter((s) => s.identity.startsWith(`credit:${customerId}:`)).length;
+      const identity = `credit:${customerId}:${applications + 1}`;
+      const p: SettledPayment = { identity, invoiceId, customerId, amountOre: 0, appliedOre: applied, unappliedOre: -applied, date, registeredBy: 'bureau' };
+      const voucher: Voucher = { ...paymentVoucher(p, PAYMENT_ACCOUNTS.bank), text: `Kundkredit avräknad mot faktura ${invoice.number}`, number: this.journal.peekNumber(PAYMENT_SERIES) };
+      await this.write({ t: 'credit-applied', voucher, settled: p, outbox: [{ id: this.nextOutboxId(), kind: 'payment', payment: { identity, invoiceId, amountOre: applied, date, fromCustomerCredit: true } }] });
       await this.flushOutbox().catch(keepQueuedUnlessClosed);
       return p;
     });
@@ -665,7 +737,8 @@ function paymentVoucher(p: SettledPayment, debit: string): Omit<Voucher, 'number
   return {
     series: PAYMENT_SERIES, date: p.date, text: `Inbetalning ${p.identity}`, source: `payment:${p.identity}`,
     lines: [
-      { account: debit, amountOre: p.amountOre },
+      // A customer's credit applied to an invoice moves no money: no bank line.
+      ...(p.amountOre !== 0 ? [{ account: debit, amountOre: p.amountOre }] : []),
       ...(p.appliedOre !== 0 ? [{ account: PAYMENT_ACCOUNTS.receivables, amountOre: -p.appliedOre }] : []),
       ...(p.unappliedOre !== 0 ? [{ account: PAYMENT_ACCOUNTS.advances, amountOre: -p.unappliedOre }] : []),
     ],

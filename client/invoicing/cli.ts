@@ -11,6 +11,8 @@ import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseRateLimit } from './http/rate-limit.ts';
+import type { Invoice } from './model.ts';
+import { openAmountOre } from './open-amounts.ts';
 
 interface Global {
   url: string;
@@ -176,10 +178,11 @@ export function registerInvoicing(program: Command): void {
 
   inv.command('pay').description('register an incoming payment on an invoice (when the customer registers payments)').argument('<invoice id>')
     .requiredOption('--amount <kr>').option('--date <date>', 'payment date (default: today)').option('--reference <text>')
+    .option('--from-credit', "apply this much of the customer's unapplied credit (over-payments, payments on the customer) instead of new money")
     .action(run(async (g, o, id = '') => {
       const date = str(o, 'date') ?? stockholmDateTime(Date.now()).slice(0, 10);
-      const { json } = await api(g, 'POST', `/v1/invoices/${id}/payments`, { amountOre: ore(str(o, 'amount') ?? '', '--amount'), date, ...(str(o, 'reference') ? { reference: str(o, 'reference') } : {}) });
-      return { json, text: `payment ${json['id']}: ${kr(json['appliedOre'])} applied to ${id}${Number(json['unappliedOre']) > 0 ? `, ${kr(json['unappliedOre'])} left as credit on the customer` : ''}` };
+      const { json } = await api(g, 'POST', `/v1/invoices/${id}/payments`, { amountOre: ore(str(o, 'amount') ?? '', '--amount'), date, ...(str(o, 'reference') ? { reference: str(o, 'reference') } : {}), ...(o['fromCredit'] === true ? { fromCustomerCredit: true } : {}) });
+      return { json, text: `payment ${json['id']}: ${kr(json['appliedOre'])} applied to ${id}${json['fromCustomerCredit'] ? " from the customer's credit" : ''}${Number(json['unappliedOre']) > 0 ? `, ${kr(json['unappliedOre'])} left as credit on the customer` : ''}` };
     }));
 
   inv.command('invoices').description('customer invoices')
@@ -190,7 +193,12 @@ export function registerInvoicing(program: Command): void {
         all.push(...(json.items ?? []));
         if (page >= Number((json['meta'] as Record<string, unknown>)['totalPages'])) break;
       }
-      return { json: all, text: table([['id', 'number', 'customer', 'date', 'due', 'total', 'paid', 'OCR'], ...all.map((i) => [String(i['id']), `${i['number']}${i['kind'] === 'credit' ? ' (credit)' : ''}`, String(i['customerName']), String(i['invoiceDate']), String(i['dueDate']), kr(i['totalOre']), kr(i['paidOre'] ?? 0), String(i['ocr'])])]) };
+      // Open amounts by the rule the bureau's program uses, so both show the same.
+      const invoices = all as unknown as Invoice[];
+      const byNumber = new Map(invoices.map((i) => [i.number, i]));
+      const creditedNumbers = new Set(invoices.flatMap((i) => (i.creditOf === undefined ? [] : [i.creditOf])));
+      const rows = invoices.map((i) => ({ ...i, openOre: openAmountOre(i, { credited: i.kind === 'invoice' && creditedNumbers.has(i.number), paidOnCreditedOre: i.creditOf === undefined ? 0 : byNumber.get(i.creditOf)?.paidOre ?? 0 }) }));
+      return { json: rows, text: table([['id', 'number', 'customer', 'date', 'due', 'total', 'paid', 'open', 'OCR'], ...rows.map((i) => [i.id, `${i.number}${i.kind === 'credit' ? ' (credit)' : ''}`, i.customerName, i.invoiceDate, i.dueDate, kr(i.totalOre), kr(i.paidOre ?? 0), kr(i.openOre), i.ocr])]) };
     }));
 
   inv.command('settings').description('show or change settings (next invoice number, öresavrundning)').option('--next-invoice-number <n>').option('--round', 'round totals to whole kronor').option('--no-round', 'do not round')

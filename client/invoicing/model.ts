@@ -85,6 +85,8 @@ export interface Payment {
   appliedOre: number;
   unappliedOre: number;
   reference?: string;
+  /** Part of the customer's unapplied credit applied to the invoice: amount 0, applied +X, unapplied −X. */
+  fromCustomerCredit?: true;
 }
 
 export type DocumentKind = 'supplier-invoice' | 'receipt';

@@ -13,6 +13,7 @@ import { addDays } from '../../formats/calendar.ts';
 import { isIsoDate } from '../../formats/dates.ts';
 import { generateOcr } from '../../formats/identifiers/ocr.ts';
 import { invoiceTotals, isVatRate, lineNet } from './amounts.ts';
+import { negativePartLimit, openAmountOre, type CreditContext } from './open-amounts.ts';
 import { fail, ok, type InvoicingErrorCode, type Result } from './errors.ts';
 import type { Article, Bureau, Change, Collaboration, Company, Customer, DocumentKind, FeedEntity, FeedEntry, IdempotencyRecord, Invoice, InvoiceLine, Note, Payment, ScannedDocument, Settings, Txn } from './model.ts';
 import type { RecordLog } from '../append-log.ts';
@@ -423,8 +424,11 @@ export class InvoicingService {
       const invoiceDate = input.invoiceDate ?? this.options.clock.now().slice(0, 10);
       if (!isIsoDate(invoiceDate)) return fail('INVALID_REQUEST', 'invoiceDate must be YYYY-MM-DD');
       const number = book.settings.nextInvoiceNumber;
+      // What was paid on the original stays there: the credit invoice starts with nothing settled.
+      const base: Invoice = { ...original };
+      delete base.paidOre;
       const credit: Invoice = {
-        ...original, id: `inv_${pad(book.invoices.size + 1)}`, version: 1, number, kind: 'credit', creditOf: original.number, invoiceDate, dueDate: invoiceDate,
+        ...base, id: `inv_${pad(book.invoices.size + 1)}`, version: 1, number, kind: 'credit', creditOf: original.number, invoiceDate, dueDate: invoiceDate,
         lines: original.lines.map((l) => ({ ...l, quantity: neg(l.quantity), netOre: neg(l.netOre) })),
         vat: original.vat.map((g) => ({ rate: g.rate, baseOre: neg(g.baseOre), vatOre: neg(g.vatOre) })),
         netOre: neg(original.netOre), vatOre: neg(original.vatOre), roundingOre: neg(original.roundingOre), totalOre: neg(original.totalOre), ocr: generateOcr(String(number)),
@@ -487,8 +491,13 @@ export class InvoicingService {
    * Registers an incoming payment on an invoice (or, unassigned, on a customer). Refused when
    * the collaboration says the other side registers payments. A payment whose identity is
    * already known answers with the one registered, so a retried push books nothing twice.
+   *
+   * Three kinds besides money in: a negative amount (a payer's deduction, set off) on a credit
+   * invoice settles it, on an ordinary invoice it reduces what was applied; `fromCustomerCredit`
+   * applies part of the customer's unapplied credit to an invoice (no new money: applied +X,
+   * unapplied −X).
    */
-  registerPayment(companyId: string, by: Payment['registeredBy'], input: { identity?: string | undefined; invoiceId?: string | undefined; customerId?: string | undefined; amountOre: number; date: string; reference?: string | undefined }, idem?: IdempotencyRequest<Payment>): Promise<Mutation<Payment>> {
+  registerPayment(companyId: string, by: Payment['registeredBy'], input: { identity?: string | undefined; invoiceId?: string | undefined; customerId?: string | undefined; amountOre: number; date: string; reference?: string | undefined; fromCustomerCredit?: boolean | undefined }, idem?: IdempotencyRequest<Payment>): Promise<Mutation<Payment>> {
     const book = this.book(companyId);
     return this.commit(book, idem, () => {
       const collaboration = this.directory.collaborations.find((c) => c.companyId === companyId);
@@ -501,26 +510,67 @@ export class InvoicingService {
         const payment = book.payments.get(existing) as Payment;
         return ok({ value: payment, changes: [] });
       }
-      if (!Number.isSafeInteger(input.amountOre) || input.amountOre <= 0) return fail('INVALID_REQUEST', 'amountOre must be whole öre > 0');
+      if (!Number.isSafeInteger(input.amountOre) || input.amountOre === 0) return fail('INVALID_REQUEST', 'amountOre must be whole öre, not 0 (negative: a deduction set off against an invoice)');
       if (!isIsoDate(input.date)) return fail('INVALID_REQUEST', 'date must be YYYY-MM-DD');
       const invoice = input.invoiceId === undefined ? undefined : book.invoices.get(input.invoiceId);
       if (input.invoiceId !== undefined && !invoice) return fail('INVOICE_NOT_FOUND', `no invoice ${input.invoiceId}`);
-      if (invoice?.kind === 'credit') return fail('INVALID_REQUEST', `invoice ${invoice.number} is a credit invoice`);
       const customerId = invoice?.customerId ?? input.customerId;
       if (customerId === undefined || !book.customers.has(customerId)) return fail('CUSTOMER_NOT_FOUND', 'a payment needs an invoiceId or a known customerId');
-      const open = invoice && !book.creditedBy.has(invoice.number) ? invoice.totalOre - (invoice.paidOre ?? 0) : 0;
-      const appliedOre = Math.max(0, Math.min(open, input.amountOre));
+      const context = invoice ? this.creditContext(book, invoice) : { credited: false, paidOnCreditedOre: 0 };
+      let amountOre = input.amountOre;
+      let appliedOre: number;
+      if (input.fromCustomerCredit === true || input.amountOre < 0) {
+        if (!invoice) return fail('INVALID_REQUEST', input.amountOre < 0 ? 'a negative amount (a deduction) is set off against an invoice or a credit invoice: give invoiceId' : 'applying the customer\'s credit needs the invoice (invoiceId)');
+        if (input.amountOre < 0) {
+          const limit = negativePartLimit(invoice, context);
+          if (!limit.ok) return fail('INVALID_REQUEST', limit.message);
+          if (-input.amountOre > limit.limitOre) return fail('INVALID_REQUEST', `a deduction of ${-input.amountOre} öre is more than invoice ${invoice.number} can take (${limit.limitOre} öre)`);
+          appliedOre = input.amountOre;
+        } else {
+          if (invoice.kind === 'credit') return fail('INVALID_REQUEST', `invoice ${invoice.number} is a credit invoice: a customer's credit is applied to an invoice it owes`);
+          const credit = this.customerCreditOre(book, customerId);
+          const open = openAmountOre(invoice, context);
+          if (input.amountOre > credit) return fail('INVALID_REQUEST', `the customer has ${credit} öre of unapplied credit, not ${input.amountOre}`);
+          if (input.amountOre > open) return fail('INVALID_REQUEST', `invoice ${invoice.number} has ${open} öre open, less than ${input.amountOre}`);
+          appliedOre = input.amountOre;
+          amountOre = 0;
+        }
+      } else {
+        if (invoice?.kind === 'credit') return fail('INVALID_REQUEST', `invoice ${invoice.number} is a credit invoice`);
+        const open = invoice ? openAmountOre(invoice, context) : 0;
+        appliedOre = Math.max(0, Math.min(open, input.amountOre));
+      }
+      const unappliedOre = amountOre - appliedOre;
       const payment: Payment = {
-        id: `pay_${pad(book.payments.size + 1)}`, version: 1, identity, registeredBy: by, date: input.date, amountOre: input.amountOre,
-        ...(invoice ? { invoiceId: invoice.id } : {}), customerId, appliedOre, unappliedOre: input.amountOre - appliedOre, ...(input.reference ? { reference: input.reference } : {}),
+        id: `pay_${pad(book.payments.size + 1)}`, version: 1, identity, registeredBy: by, date: input.date, amountOre,
+        ...(invoice ? { invoiceId: invoice.id } : {}), customerId, appliedOre, unappliedOre: unappliedOre === 0 ? 0 : unappliedOre, ...(input.reference ? { reference: input.reference } : {}),
+        ...(input.fromCustomerCredit === true && input.amountOre > 0 ? { fromCustomerCredit: true as const } : {}),
       };
       const changes: Change[] = [{ entity: 'payment', id: payment.id, version: 1, operation: 'created', data: payment }];
-      if (invoice && appliedOre > 0) {
+      if (invoice && appliedOre !== 0) {
         const updated: Invoice = { ...invoice, version: invoice.version + 1, paidOre: (invoice.paidOre ?? 0) + appliedOre };
         changes.push({ entity: 'invoice', id: invoice.id, version: updated.version, operation: 'updated', data: updated });
       }
       return ok({ value: payment, changes });
     });
+  }
+
+  private creditContext(book: CompanyBook, invoice: Invoice): CreditContext {
+    const credited = invoice.kind === 'invoice' ? book.creditedBy.has(invoice.number) : false;
+    const creditedId = invoice.creditOf === undefined ? undefined : book.invoiceByNumber.get(invoice.creditOf);
+    return { credited, paidOnCreditedOre: creditedId === undefined ? 0 : book.invoices.get(creditedId)?.paidOre ?? 0 };
+  }
+
+  /** A customer's unapplied credit: over-payments and payments assigned to it, less what was applied since. */
+  private customerCreditOre(book: CompanyBook, customerId: string): number {
+    let sum = 0;
+    for (const p of book.payments.values()) if (p.customerId === customerId) sum += p.unappliedOre;
+    return sum;
+  }
+
+  /** What is open on an invoice, by the rule the bureau's program uses too. */
+  openOre(companyId: string, invoice: Invoice): number {
+    return openAmountOre(invoice, this.creditContext(this.book(companyId), invoice));
   }
 
   collaborationOfCompany(companyId: string): Collaboration | undefined {

@@ -99,12 +99,12 @@ describe('BgMax from the simulated bank, the bureau registers', () => {
     // 10 000,00 invoiced, 5 400,00 applied; 300,00 advance; 555,00 unidentified less the 200,00 deduction held.
     expect(balances(bureau)).toMatchObject({ '1930': 605_500, '1510': 460_000, '2420': -30_000, '2890': -35_500 });
 
-    // A person resolves the unknown payment; the deduction is not theirs to assign to an invoice.
+    // A person resolves the unknown payment; the deduction cannot reduce an unpaid invoice (nothing was paid on it).
     const unknown = bureau.unmatched().find((u) => u.reason === 'unknown-reference');
     await bureau.assign(unknown?.identity ?? '', ids[6] ?? '');
     expect((await invoicingView(c)).paid[6]).toBe(55_500);
     const deduction = bureau.unmatched().find((u) => u.reason === 'deduction');
-    await expect(bureau.assign(deduction?.identity ?? '', ids[7] ?? '')).rejects.toThrow(/deduction \(code 0\)/);
+    await expect(bureau.assign(deduction?.identity ?? '', ids[7] ?? '')).rejects.toThrow(/deduction \(TK21, code 0\): nothing is paid on invoice 1008/);
     expect(bureau.unmatched().map((u) => u.reason)).toEqual(['deduction']);
     expect(balances(bureau)).toMatchObject({ '1510': 404_500, '2890': 20_000 });
 

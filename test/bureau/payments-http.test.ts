@@ -101,7 +101,7 @@ describe('incoming payments, the bureau registers (BgMax)', () => {
     await bureau.assign(unknown?.identity ?? '', ids[5] ?? '');
     expect(balances(bureau)).toMatchObject({ '1510': 170_000, '2890': 10_000 });
     expect(bureau.unmatched().map((u) => u.reason)).toEqual(['deduction']);
-    await expect(bureau.assign(bureau.unmatched()[0]?.identity ?? '', ids[5] ?? '')).rejects.toThrow(/deduction/);
+    await expect(bureau.assign(bureau.unmatched()[0]?.identity ?? '', { customerId: bureau.invoices.get(ids[5] ?? '')?.customerId ?? '' })).rejects.toThrow(/deduction \(TK21, code 0\) of 100,00 kr, money taken off/);
     const invoice = (await call(app.url, 'GET', `/v1/invoices/${ids[5]}`, { key: c.companyApiKey })).json;
     expect(invoice['paidOre']).toBe(30_000);
   });
@@ -110,6 +110,69 @@ describe('incoming payments, the bureau registers (BgMax)', () => {
     const refused = await call(app.url, 'POST', `/v1/invoices/${ids[5]}/payments`, { key: c.companyApiKey, json: { amountOre: 1_000, date: '2026-03-21' } });
     expect(refused.json).toMatchObject({ status: 409, code: 'PAYMENTS_REGISTERED_BY_OTHER_SIDE' });
     expect(String(refused.json['detail'])).toContain('who registers incoming payments');
+  });
+});
+
+describe('a payment assigned to a customer, its credit applied later; deductions set off against a credit invoice or the invoice they reduce', () => {
+  it('both programs show the same open amounts and unapplied credit at each step; 2420 and 2890 end at zero', async () => {
+    const c = await setupCollaboration(app.url, { paymentsRegisteredBy: 'bureau' });
+    const companyId = String((c as Collab & { companyId?: string }).companyId);
+    const ids = await sixInvoices(c);
+    const bureau = await BureauProgram.create({ log: new MemoryRecordLog<BureauRecord>(), baseUrl: app.url, apiKey: c.bureauApiKey, collaborationId: c.collaborationId });
+    await bureau.sync();
+    const customerId = bureau.invoices.get(ids[0] ?? '')?.customerId ?? '';
+    const agree = async () => {
+      await bureau.sync();
+      const invoicing = [...bureau.invoices.values()].map((i) => app.service.openOre(companyId, app.service.get(companyId, 'invoice', i.id) as never));
+      expect(invoicing).toEqual([...bureau.invoices.values()].map((i) => bureau.openOre(i)));
+      const payments = (await call(app.url, 'GET', '/v1/payments?limit=500', { key: c.companyApiKey })).json.items ?? [];
+      expect(payments.filter((p) => p['customerId'] === customerId).reduce((n, p) => n + Number(p['unappliedOre']), 0)).toBe(bureau.customerCreditOre(customerId));
+      return invoicing;
+    };
+
+    // 1001 and 1002 paid; 300,00 with an unknown OCR from this customer.
+    await bureau.readBgMax(bgmax([payment(generateOcr('1001'), 125_000, '000000000001'), payment(generateOcr('1002'), 125_000, '000000000002'), payment(generateOcr('9999'), 30_000, '000000000003', { name: 'Acme AB' })]));
+    const unknown = bureau.unmatched()[0]?.identity ?? '';
+    const credit = await bureau.assign(unknown, { customerId });
+    expect(credit).toMatchObject({ customerId, appliedOre: 0, unappliedOre: 30_000 });
+    expect(balances(bureau)).toMatchObject({ '1930': 280_000, '1510': 500_000, '2420': -30_000, '2890': 0 });
+    expect(bureau.customerCreditOre(customerId)).toBe(30_000);
+    await agree();
+
+    // The customer's credit applied to 1003.
+    await bureau.applyCredit(customerId, ids[2] ?? '', '2026-03-21');
+    expect(balances(bureau)).toMatchObject({ '1510': 470_000, '2420': 0 });
+    expect((await agree())[2]).toBe(95_000);
+    await expect(bureau.applyCredit(customerId, ids[3] ?? '', '2026-03-21')).rejects.toThrow(/has no unapplied credit/);
+
+    // 1002 (paid) is credited in full: the credit invoice 1007 is what the customer is owed back.
+    const creditInvoice = String((await call(app.url, 'POST', `/v1/invoices/${ids[1]}/credit`, { key: c.companyApiKey, json: { invoiceDate: '2026-03-22' } })).json['id']);
+    expect((await agree()).slice(1, 2)).toEqual([0]);
+    expect(bureau.openOre(bureau.invoices.get(creditInvoice) ?? (undefined as never))).toBe(-125_000);
+
+    // The payer sets the credit note off: a TK21 of 1 000,00 and a TK23 of 250,00 naming 1007; and 50,00 taken off 1004.
+    await bureau.readBgMax(bgmax([
+      payment(generateOcr('1004'), 125_000, '000000000011'),
+      payment(generateOcr('1005'), 125_000, '000000000012'),
+      payment(generateOcr('1007'), 100_000, '000000000013', { deduction: true, deductionCode: '1' }),
+      payment(generateOcr('1004'), 5_000, '000000000014', { deduction: true, deductionCode: '0' }),
+      payment(generateOcr('1006'), 100_000, '000000000015', { referenceCode: '3', extraReferences: [{ ...payment(generateOcr('1007'), 25_000, '000000000015'), negative: true }] }),
+    ]));
+    expect(balances(bureau)).toMatchObject({ '1930': 525_000, '1510': -30_000, '2890': 130_000 });
+    const held = (amount: number) => bureau.unmatched().find((u) => u.amountOre === amount)?.identity ?? '';
+    await expect(bureau.assign(held(-100_000), { customerId })).rejects.toThrow(/money taken off, not money of the customer's/);
+    await expect(bureau.assign(held(-100_000), ids[1] ?? '')).rejects.toThrow(/invoice 1002 is credited: settle the deduction against its credit invoice/);
+    await expect(bureau.assign(held(-100_000), ids[2] ?? '')).rejects.toThrow(/more than invoice 1003 can take \(300,00 kr\)/);
+    await bureau.assign(held(-100_000), creditInvoice);
+    expect(bureau.openOre(bureau.invoices.get(creditInvoice) ?? (undefined as never))).toBe(-25_000);
+    await bureau.assign(held(-25_000), creditInvoice);
+    await bureau.assign(held(-5_000), ids[3] ?? '');
+    expect(bureau.unmatched()).toEqual([]);
+    // 1003 has 950,00 open, 1004 50,00; the credit invoice is settled; 1510 holds exactly that.
+    expect(await agree()).toEqual([0, 0, 95_000, 5_000, 0, 0, 0]);
+    expect(balances(bureau)).toMatchObject({ '1930': 525_000, '1510': 100_000, '2420': 0, '2890': 0 });
+    const shown = (await call(app.url, 'GET', `/v1/invoices/${creditInvoice}`, { key: c.companyApiKey })).json;
+    expect(shown['paidOre']).toBe(-125_000);
   });
 });
 
