@@ -23,7 +23,7 @@ const dir = (name: string) => mkdtempSync(join(tmpdir(), `sandbank-bench-${name}
 export async function benchBgMaxIntake(invoices = 100_000, payments = 10_000): Promise<string> {
   const app = await startInvoicing({ store: new LowdbInvoicingStore(dir('invoicing')), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(2) });
   try {
-    const made = await app.service.createCollaboration({ companyName: 'Bench AB', organisationNumber: '5566778899', nextInvoiceNumber: 100_001, paymentsRegisteredBy: 'bureau' });
+    const made = await app.service.createCollaboration({ companyName: 'Bench AB', organisationNumber: '5566778899', nextInvoiceNumber: 100_001, paymentsRegisteredBy: 'bureau', activation: { recipient: 'bureau', period: 'quarterly' } });
     if (!made.ok) throw new Error(made.message);
     const companyId = made.value.company.id;
     const customer = await app.service.createCustomer(companyId, { name: 'Kund AB' });

@@ -23,7 +23,7 @@ async function service(): Promise<InvoicingApp> {
 
 /** A collaboration with one customer and `n` invoices, written through the service (not timed). */
 async function company(app: InvoicingApp, n: number): Promise<{ companyId: string; customerId: string; collaborationId: string; bureauApiKey: string }> {
-  const made = await app.service.createCollaboration({ companyName: 'Bench AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, roundToWholeKronor: true });
+  const made = await app.service.createCollaboration({ companyName: 'Bench AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, roundToWholeKronor: true, activation: { recipient: 'bureau', period: 'quarterly' } });
   if (!made.ok) throw new Error(made.message);
   const companyId = made.value.company.id;
   const customer = await app.service.createCustomer(companyId, { name: 'Kund AB' });

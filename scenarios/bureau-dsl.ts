@@ -92,7 +92,7 @@ export const bureau = {
         async run(ctx) {
           if (!ctx.target.invoicingUrl) throw new Error('this target runs no invoicing service (give --invoicing-target)');
           const url = await ctx.target.invoicingUrl();
-          const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false, paymentsRegisteredBy: options.paymentsBy ?? 'customer' }) });
+          const res = await fetch(`${url}/setup/collaborations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ companyName: 'Scenariokunden AB', organisationNumber: '556500-0002', bureauName: 'Scenariobyrån AB', nextInvoiceNumber: options.nextInvoiceNumber ?? 1001, roundToWholeKronor: options.round ?? false, paymentsRegisteredBy: options.paymentsBy ?? 'customer', activation: { recipient: 'bureau', period: 'quarterly' } }) });
           const made = (await res.json()) as { collaborationId: string; companyApiKey: string; bureauApiKey: string };
           const log = new MemoryRecordLog<BureauRecord>();
           const gate = options.outages ? await openOutageGate(url) : undefined;

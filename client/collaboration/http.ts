@@ -8,12 +8,13 @@
 import { problem as invoicingProblem, type ApiResponse } from '../invoicing/http/problem.ts';
 import type { GuardRequest, Route } from '../invoicing/http/routes.ts';
 import type { InvoicingClock, InvoicingService } from '../invoicing/service.ts';
+import type { ActivationTerms } from '../invoicing/model.ts';
 import { activate, addUser, billing, buyLicences, changeRecipient, nextPeriodStart, permits, recipientOn, terminate, type CollaborationLifecycle, type LifecycleErrorCode, type LifecycleResult } from './lifecycle.ts';
 import type { LifecycleStore } from './store.ts';
 import { z } from 'zod';
 
 /** The lifecycle's problem codes beside the invoicing program's own, with status and title (its OpenAPI and docs page list them). */
-export const LIFECYCLE_PROBLEMS: Record<LifecycleErrorCode | 'COLLABORATION_NOT_FOUND' | 'NOT_ACTIVATED', { status: number; title: string }> = {
+export const LIFECYCLE_PROBLEMS: Record<LifecycleErrorCode | 'COLLABORATION_NOT_FOUND', { status: number; title: string }> = {
   ALREADY_ACTIVE: { status: 409, title: 'The collaboration is already active' },
   COLLABORATION_ENDED: { status: 403, title: 'The collaboration has ended: the bureau\'s feed and writes are closed' },
   COLLABORATION_READ_ONLY: { status: 403, title: 'The collaboration ended with read-only access: nothing can be changed' },
@@ -22,7 +23,7 @@ export const LIFECYCLE_PROBLEMS: Record<LifecycleErrorCode | 'COLLABORATION_NOT_
   RECIPIENT_UNCHANGED: { status: 409, title: 'That recipient is already invoiced for the next period' },
   INVALID_REQUEST: { status: 400, title: 'Invalid request' },
   COLLABORATION_NOT_FOUND: { status: 404, title: 'Collaboration not found' },
-  NOT_ACTIVATED: { status: 409, title: 'The collaboration is not activated yet' },
+  NOT_ACTIVATED: { status: 409, title: "The collaboration is not activated yet: the bureau's feed opens at activation" },
 };
 
 function problem(code: keyof typeof LIFECYCLE_PROBLEMS, detail: string): ApiResponse {
@@ -104,7 +105,7 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
     const changed = await call.ctx.service.updateSettings(companyId, call.ctx.service.settings(companyId).version, { nextInvoiceNumber: lc.nextInvoiceNumber });
     return changed.kind === 'error' ? invoicingProblem(changed.code === 'IDEMPOTENCY_KEY_REUSED' ? 'INVALID_REQUEST' : changed.code, changed.message, changed.details ?? {}) : undefined;
   };
-  const need = (lc: CollaborationLifecycle | undefined): LifecycleResult<CollaborationLifecycle> => (lc ? { ok: true, value: lc } : { ok: false, code: 'INVALID_REQUEST', message: 'the collaboration is not activated yet: activate it first' });
+  const need = (lc: CollaborationLifecycle | undefined): LifecycleResult<CollaborationLifecycle> => (lc ? { ok: true, value: lc } : { ok: false, code: 'NOT_ACTIVATED', message: 'the collaboration is not activated yet: the bureau activates it first (invoice recipient and contract period)' });
   const show: Route['handler'] = async (call) => {
     const c = collaboration(call);
     if (!c) return problem('COLLABORATION_NOT_FOUND', `no collaboration ${call.params['collaborationId'] ?? ''} for this key`);
@@ -163,14 +164,15 @@ export function lifecycleRoutes(options: LifecycleHttpOptions): Route[] {
   ];
 }
 
-/** The invoicing program's guard: what a terminated collaboration no longer allows. */
+/** The invoicing program's guard: what a collaboration not yet activated, or terminated, does not allow. */
 export function lifecycleGuard(store: LifecycleStore): (request: GuardRequest, service: InvoicingService) => ApiResponse | undefined {
   return ({ caller, method, pattern, params }, service) => {
     if (pattern.includes('/lifecycle') || pattern.startsWith('/v1/company/collaborations/')) return undefined;
     if (caller.kind === 'bureau') {
       const id = params['collaborationId'];
-      const lc = id ? store.get(id) : undefined;
-      const allowed = permits(lc, 'bureau-sync');
+      // Someone else's or a missing collaboration is the route's 404, not a lifecycle answer.
+      if (!id || !service.collaborationFor(caller.bureauId, id).ok) return undefined;
+      const allowed = permits(store.get(id), 'bureau-sync', id);
       return allowed.ok ? undefined : problem(allowed.code, allowed.message);
     }
     if (method === 'GET' || method === 'HEAD') return undefined;
@@ -181,5 +183,14 @@ export function lifecycleGuard(store: LifecycleStore): (request: GuardRequest, s
       if (!allowed.ok) return problem(allowed.code, allowed.message);
     }
     return undefined;
+  };
+}
+
+/** Activates a collaboration just created, with the same rule and audit as POST …/activation. */
+export function activateOnCreation(store: LifecycleStore, clock: InvoicingClock): (collaborationId: string, terms: ActivationTerms, who: string) => Promise<LifecycleResult<CollaborationLifecycle>> {
+  return async (collaborationId, terms, who) => {
+    const result = activate(store.get(collaborationId), { collaborationId, recipient: terms.recipient, period: terms.period, ...(terms.licences === undefined ? {} : { licences: terms.licences }) }, clock.now(), who);
+    if (result.ok) await store.put(result.value);
+    return result;
   };
 }

@@ -111,6 +111,14 @@ describe('collaboration lifecycle', () => {
     expect(lc.audit.at(-1)).toMatchObject({ at: '2026-08-14T16:00:00', who: ADMIN, action: 'terminated' });
   });
 
+  it('before activation the bureau is refused NOT_ACTIVATED naming the activation; the customer uses its own program as without a bureau', () => {
+    const refused = permits(undefined, 'bureau-sync', 'collab_000007');
+    expect(refused).toEqual({ ok: false, code: 'NOT_ACTIVATED', message: expect.stringContaining('collaboration collab_000007 is not activated') });
+    expect(refused.ok ? '' : refused.message).toContain('sandbank collaboration activate collab_000007 --recipient bureau|customer --period quarterly|yearly');
+    expect(permits(undefined, 'customer-write').ok).toBe(true);
+    expect(permits(undefined, 'customer-read').ok).toBe(true);
+  });
+
   it('a change of invoice recipient scheduled after the end is cancelled by the termination, and the audit says so', () => {
     const lc = run([
       ['2026-01-05T09:00:00', (lc, at) => activate(lc, { collaborationId: 'c', recipient: 'bureau', period: 'quarterly' }, at, BUREAU), () => undefined],

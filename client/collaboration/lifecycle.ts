@@ -54,7 +54,7 @@ export interface CollaborationLifecycle {
   audit: AuditEntry[];
 }
 
-export type LifecycleErrorCode = 'ALREADY_ACTIVE' | 'COLLABORATION_ENDED' | 'COLLABORATION_READ_ONLY' | 'LICENCE_LIMIT_REACHED' | 'USERNAME_TAKEN' | 'RECIPIENT_UNCHANGED' | 'INVALID_REQUEST';
+export type LifecycleErrorCode = 'NOT_ACTIVATED' | 'ALREADY_ACTIVE' | 'COLLABORATION_ENDED' | 'COLLABORATION_READ_ONLY' | 'LICENCE_LIMIT_REACHED' | 'USERNAME_TAKEN' | 'RECIPIENT_UNCHANGED' | 'INVALID_REQUEST';
 
 export type LifecycleResult<T> = { ok: true; value: T } | { ok: false; code: LifecycleErrorCode; message: string };
 
@@ -186,9 +186,18 @@ export function terminate(lc: CollaborationLifecycle, mode: AfterTermination, at
 
 export type Access = 'bureau-sync' | 'customer-read' | 'customer-write';
 
-/** Whether a request of this kind may proceed under the collaboration's state. */
-export function permits(lc: CollaborationLifecycle | undefined, access: Access): LifecycleResult<true> {
-  if (!lc || lc.state === 'active') return ok(true);
+/**
+ * Whether a request of this kind may proceed under the collaboration's state. A collaboration
+ * exists from its activation (decision 0015): before it the bureau's feed and writes answer 409
+ * NOT_ACTIVATED; the customer's own invoicing program works as it would without a bureau.
+ */
+export function permits(lc: CollaborationLifecycle | undefined, access: Access, collaborationId = ''): LifecycleResult<true> {
+  if (!lc) {
+    if (access !== 'bureau-sync') return ok(true);
+    const id = collaborationId || '{id}';
+    return fail('NOT_ACTIVATED', `collaboration ${id} is not activated: the bureau's feed and writes open at activation (invoice recipient and contract period) — POST /v1/collaborations/${id}/lifecycle/activation, or \`sandbank collaboration activate ${id} --recipient bureau|customer --period quarterly|yearly\``);
+  }
+  if (lc.state === 'active') return ok(true);
   if (access === 'bureau-sync') return fail('COLLABORATION_ENDED', `the collaboration ended ${lc.termination?.at.slice(0, 10) ?? ''}: the bureau's feed and writes are closed`);
   if (access === 'customer-write' && lc.termination?.mode === 'read-only') return fail('COLLABORATION_READ_ONLY', `the collaboration ended ${lc.termination.at.slice(0, 10)} with read-only access: the existing information can be read, nothing can be changed`);
   return ok(true);

@@ -31,9 +31,18 @@ export class LifecycleStore {
     return this.data.lifecycles[collaborationId];
   }
 
+  /** Forgets every lifecycle (the contracts' provider states replace the whole service). */
+  clear(): Promise<void> {
+    return this.write({ lifecycles: {} });
+  }
+
   /** Stores one lifecycle; resolves once written. Writes run one at a time, in order. */
   put(lifecycle: CollaborationLifecycle): Promise<void> {
-    this.data = { lifecycles: { ...this.data.lifecycles, [lifecycle.collaborationId]: lifecycle } };
+    return this.write({ lifecycles: { ...this.data.lifecycles, [lifecycle.collaborationId]: lifecycle } });
+  }
+
+  private write(next: Document): Promise<void> {
+    this.data = next;
     const data = this.data;
     const doc = this.doc;
     const write = this.chain.then(async () => {

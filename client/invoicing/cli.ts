@@ -11,7 +11,8 @@ import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseRateLimit } from './http/rate-limit.ts';
-import type { Invoice } from './model.ts';
+import type { ActivationTerms, Invoice } from './model.ts';
+import { normaliseLocalDateTime } from './clock.ts';
 import { openAmountOre } from './open-amounts.ts';
 
 interface Global {
@@ -21,6 +22,14 @@ interface Global {
 }
 
 type Options = Record<string, string | string[] | boolean | undefined>;
+
+/** The activation terms of --recipient / --period, or false for --no-activate. */
+function terms(o: { recipient: string; period: string; activate: boolean }): ActivationTerms | false {
+  if (!o.activate) return false;
+  if (o.recipient !== 'bureau' && o.recipient !== 'customer') throw new CliError(`--recipient ${o.recipient}: bureau or customer`);
+  if (o.period !== 'quarterly' && o.period !== 'yearly') throw new CliError(`--period ${o.period}: quarterly or yearly`);
+  return { recipient: o.recipient, period: o.period };
+}
 
 const kr = (ore: unknown) => `${formatOreSwedish(Number(ore))} kr`;
 
@@ -104,14 +113,21 @@ export function registerInvoicing(program: Command): void {
     .option('--next-invoice-number <n>', 'the first invoice number of the ready-made company', '1001')
     .option('--payments-by <side>', 'who registers incoming payments in the ready-made collaboration: customer or bureau', 'customer')
     .option('--contract-states', "serve the bureau contract's provider states (needs --memory: a state replaces all data)")
-    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string; contractStates?: boolean; paymentsBy: string }) => {
+    .option('--clock <date-time>', 'a simulated clock starting at this local time (e.g. 2026-01-15T09:00:00), moved by POST /setup/clock/advance; default: the real clock')
+    .option('--recipient <who>', "the ready-made collaboration's invoice recipient at activation: bureau or customer", 'bureau')
+    .option('--period <period>', "the ready-made collaboration's contract period at activation: quarterly or yearly", 'quarterly')
+    .option('--no-activate', 'leave the ready-made collaboration not activated (the bureau then activates it: sandbank collaboration activate)')
+    .action(async (o: { port: number; data: string; memory?: boolean; rateLimit: string; retainChanges?: string; nextInvoiceNumber: string; contractStates?: boolean; paymentsBy: string; clock?: string; recipient: string; period: string; activate: boolean }) => {
       if (o.contractStates && !o.memory) throw new CliError('--contract-states replaces the data on every provider state: use it with --memory');
+      if (o.clock !== undefined && !normaliseLocalDateTime(o.clock)) throw new CliError(`--clock ${o.clock}: give a local date-time like 2026-01-15T09:00:00`);
+      const activation = terms(o);
       const limit = parseRateLimit(o.rateLimit);
       if (limit === 'invalid') throw new CliError(`--rate-limit "${o.rateLimit}": give requests/window like 25/5s or 100/500ms, or "off"`);
       const { runInvoicingStart } = await import('./main.ts');
       await runInvoicingStart({
         port: o.port, data: o.data, rateLimit: limit, nextInvoiceNumber: Number(o.nextInvoiceNumber), paymentsRegisteredBy: o.paymentsBy === 'bureau' ? 'bureau' : 'customer',
         ...(o.memory ? { memory: true } : {}), ...(o.contractStates ? { contractStates: true } : {}), ...(o.retainChanges ? { retainChanges: Number(o.retainChanges) } : {}),
+        ...(o.clock !== undefined ? { clock: o.clock } : {}), activation,
       });
       // The server runs until Ctrl+C / SIGTERM (handled in main.ts).
       await new Promise<never>(() => undefined);
@@ -120,13 +136,19 @@ export function registerInvoicing(program: Command): void {
   inv.command('setup').description('create another company with its bureau and collaboration (prints both keys)')
     .requiredOption('--company <name>').requiredOption('--org <number>', 'NNNNNN-NNNN').option('--bureau <name>').option('--next-invoice-number <n>').option('--round', 'öresavrundning')
     .option('--payments-by <side>', 'who registers incoming payments: customer or bureau', 'customer')
+    .option('--bureau-id <id>', 'an existing bureau (bu_…) instead of a new one')
+    .option('--recipient <who>', 'invoice recipient at activation: bureau or customer', 'bureau')
+    .option('--period <period>', 'contract period at activation: quarterly or yearly', 'quarterly')
+    .option('--no-activate', 'create it not activated (the bureau then activates it: sandbank collaboration activate)')
     .action(run(async (g, o) => {
+      const activation = terms({ recipient: str(o, 'recipient') ?? 'bureau', period: str(o, 'period') ?? 'quarterly', activate: o['activate'] !== false });
       const { json } = await api(g, 'POST', '/setup/collaborations', {
+        ...(activation ? { activation } : {}), ...(str(o, 'bureauId') ? { bureauId: str(o, 'bureauId') } : {}),
         companyName: str(o, 'company'), organisationNumber: str(o, 'org'), ...(str(o, 'bureau') ? { bureauName: str(o, 'bureau') } : {}),
         ...(str(o, 'nextInvoiceNumber') ? { nextInvoiceNumber: Number(str(o, 'nextInvoiceNumber')) } : {}), ...(o['round'] ? { roundToWholeKronor: true } : {}),
         paymentsRegisteredBy: str(o, 'paymentsBy') === 'bureau' ? 'bureau' : 'customer',
       });
-      return { json, text: `collaboration ${json['collaborationId']}\n  company API key  ${json['companyApiKey']}\n  bureau API key   ${json['bureauApiKey']}` };
+      return { json, text: `collaboration ${json['collaborationId']}\n  company API key  ${json['companyApiKey']}\n  bureau API key   ${json['bureauApiKey']}\n  lifecycle        ${activation ? `activated: ${activation.period}, invoiced to the ${activation.recipient}` : `not activated: sandbank collaboration --key <bureau key> activate ${json['collaborationId']} --recipient … --period …`}` };
     }));
 
   inv.command('customer-add').description('add a customer').argument('<name>').option('--org <number>').option('--email <email>').option('--terms <days>', 'payment terms in days')

@@ -181,6 +181,14 @@ export interface Collaboration {
   createdAt: string;
 }
 
+/** The terms a collaboration is activated with: creating it with them is its activation. */
+export interface ActivationTerms {
+  recipient: 'bureau' | 'customer';
+  period: 'quarterly' | 'yearly';
+  /** End users covered from the start (default 1). */
+  licences?: number | undefined;
+}
+
 export interface Company {
   id: string;
   name: string;

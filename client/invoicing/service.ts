@@ -15,7 +15,7 @@ import { generateOcr } from '../../formats/identifiers/ocr.ts';
 import { invoiceTotals, isVatRate, lineNet } from './amounts.ts';
 import { negativePartLimit, openAmountOre, type CreditContext } from './open-amounts.ts';
 import { fail, ok, type InvoicingErrorCode, type Result } from './errors.ts';
-import type { Article, Bureau, Change, Collaboration, Company, Customer, DocumentKind, FeedEntity, FeedEntry, IdempotencyRecord, Invoice, InvoiceLine, Note, Payment, ScannedDocument, Settings, Txn } from './model.ts';
+import type { ActivationTerms, Article, Bureau, Change, Collaboration, Company, Customer, DocumentKind, FeedEntity, FeedEntry, IdempotencyRecord, Invoice, InvoiceLine, Note, Payment, ScannedDocument, Settings, Txn } from './model.ts';
 import type { RecordLog } from '../append-log.ts';
 import type { Directory, InvoicingStore } from './store.ts';
 
@@ -31,6 +31,8 @@ export interface InvoicingOptions {
   newKey(): string;
   /** How many feed entries per collaboration are retained; older cursors get 410. */
   retainChanges?: number;
+  /** The collaboration lifecycle's activation, for a collaboration created with its terms. */
+  activate?: (collaborationId: string, terms: ActivationTerms, who: string) => Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
 /** A response the HTTP layer renders, kept with the change so a retried key replays it. */
@@ -240,11 +242,13 @@ export class InvoicingService {
   }
 
   /**
-   * A company, its bureau (existing or new) and their collaboration. The collaboration's
-   * lifecycle (activation, recipient, termination) is a later issue; this is the record.
+   * A company, its bureau (existing or new) and their collaboration. With `activation` (invoice
+   * recipient, contract period) the collaboration is activated as it is created; without, the
+   * bureau's feed stays closed (409 NOT_ACTIVATED) until the bureau activates it.
    */
-  async createCollaboration(input: { companyName: string; organisationNumber: string; bureauName?: string; bureauId?: string; nextInvoiceNumber?: number; roundToWholeKronor?: boolean; paymentsRegisteredBy?: 'customer' | 'bureau' }): Promise<Result<{ company: Company; bureau: Bureau; collaboration: Collaboration }>> {
+  async createCollaboration(input: { companyName: string; organisationNumber: string; bureauName?: string | undefined; bureauId?: string | undefined; nextInvoiceNumber?: number | undefined; roundToWholeKronor?: boolean | undefined; paymentsRegisteredBy?: 'customer' | 'bureau' | undefined; activation?: ActivationTerms | undefined }): Promise<Result<{ company: Company; bureau: Bureau; collaboration: Collaboration }>> {
     if (input.nextInvoiceNumber !== undefined && (!Number.isSafeInteger(input.nextInvoiceNumber) || input.nextInvoiceNumber < 1)) return fail('INVALID_REQUEST', 'nextInvoiceNumber must be a positive whole number');
+    if (input.activation && !this.options.activate) return fail('INVALID_REQUEST', 'this invoicing program runs without the collaboration lifecycle: it cannot activate');
     const d = this.directory;
     const company: Company = { id: `co_${pad(d.companies.length + 1)}`, name: input.companyName, organisationNumber: input.organisationNumber, apiKey: `inv_co_${this.options.newKey()}` };
     let bureau = input.bureauId === undefined ? undefined : d.bureaus.find((b) => b.id === input.bureauId);
@@ -261,6 +265,10 @@ export class InvoicingService {
     const book = await this.loadBook(company);
     const settings: Settings = { version: 1, nextInvoiceNumber: input.nextInvoiceNumber ?? 1, roundToWholeKronor: input.roundToWholeKronor ?? false, paymentTermsDays: 30 };
     await this.commit(book, undefined, () => ok({ value: settings, changes: [{ entity: 'settings', id: 'settings', version: 1, operation: 'created', data: settings }] }));
+    if (input.activation && this.options.activate) {
+      const activated = await this.options.activate(collaboration.id, input.activation, `bureau ${bureau.name}`);
+      if (!activated.ok) return fail('INVALID_REQUEST', `collaboration ${collaboration.id} was created but not activated: ${activated.message}`);
+    }
     return ok({ company, bureau, collaboration });
   }
 

@@ -5,7 +5,8 @@
  * --contract-states`, the provider test): it discards the service's data.
  */
 import { z } from 'zod';
-import { fixedClock } from '../../client/invoicing/app.ts';
+import { activationHook, fixedClock } from '../../client/invoicing/app.ts';
+import type { LifecycleStore } from '../../client/collaboration/store.ts';
 import { problem } from '../../client/invoicing/http/problem.ts';
 import type { Route } from '../../client/invoicing/http/routes.ts';
 import { InvoicingService } from '../../client/invoicing/service.ts';
@@ -14,10 +15,13 @@ import { CONTRACT_BUREAU_KEY, CONTRACT_KEY_SEEDS, INVOICING_STATES } from './fix
 
 const stateChange = z.object({ state: z.string().min(1), params: z.record(z.string(), z.unknown()).optional(), action: z.enum(['setup', 'teardown']).optional() });
 
-export async function freshContractService(state: string): Promise<InvoicingService> {
+/** A fresh service for a state; its collaboration is activated in `lifecycles` (the running server's), replacing what an earlier state left there. */
+export async function freshContractService(state: string, lifecycles?: LifecycleStore): Promise<InvoicingService> {
   const keys = [...CONTRACT_KEY_SEEDS];
-  const service = await InvoicingService.open({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: () => keys.shift() ?? 'contract0spare000000000000000000' });
-  const made = await service.createCollaboration({ companyName: 'Kontraktsbolaget AB', organisationNumber: '5565123456', bureauName: 'Kontraktsbyrån AB', nextInvoiceNumber: 1001 });
+  const clock = fixedClock('2026-03-02T09:00:00');
+  if (lifecycles) await lifecycles.clear();
+  const service = await InvoicingService.open({ store: new MemoryInvoicingStore(), clock, newKey: () => keys.shift() ?? 'contract0spare000000000000000000', ...(lifecycles ? { activate: activationHook(lifecycles, clock) } : {}) });
+  const made = await service.createCollaboration({ companyName: 'Kontraktsbolaget AB', organisationNumber: '5565123456', bureauName: 'Kontraktsbyrån AB', nextInvoiceNumber: 1001, ...(lifecycles ? { activation: { recipient: 'bureau', period: 'quarterly' } } : {}) });
   if (!made.ok) throw new Error(made.message);
   const companyId = made.value.company.id;
   if (state === INVOICING_STATES.threeChanges || state === INVOICING_STATES.expired) {
@@ -32,7 +36,7 @@ export async function freshContractService(state: string): Promise<InvoicingServ
   return service;
 }
 
-export function invoicingProviderStateRoutes(): Route[] {
+export function invoicingProviderStateRoutes(options: { lifecycles?: LifecycleStore } = {}): Route[] {
   return [{
     method: 'POST', pattern: '/setup/provider-states', auth: 'none',
     handler: async (call) => {
@@ -46,7 +50,7 @@ export function invoicingProviderStateRoutes(): Route[] {
       if (!parsed.success) return problem('INVALID_REQUEST', parsed.error.issues.map((i) => i.message).join('; '));
       if (parsed.data.action === 'teardown') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
       if (!(Object.values(INVOICING_STATES) as string[]).includes(parsed.data.state)) return problem('INVALID_REQUEST', `unknown provider state "${parsed.data.state}"`);
-      call.ctx.service = await freshContractService(parsed.data.state);
+      call.ctx.service = await freshContractService(parsed.data.state, options.lifecycles);
       call.ctx.rateLimiter.set(undefined);
       if (parsed.data.state === INVOICING_STATES.rateLimited) call.ctx.rateLimiter.exhaust(CONTRACT_BUREAU_KEY);
       return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };

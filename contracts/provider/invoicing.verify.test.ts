@@ -7,12 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, seededKeys, startInvoicing, type InvoicingApp } from '../../client/invoicing/app.ts';
 import { MemoryInvoicingStore } from '../../client/invoicing/store.ts';
+import { LifecycleStore } from '../../client/collaboration/store.ts';
 import { invoicingProviderStateRoutes } from '../bureau/states.ts';
 import { verifyInvoicingPact } from '../bureau/verify.ts';
 
 let app: InvoicingApp;
 beforeAll(async () => {
-  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(5), extraRoutes: invoicingProviderStateRoutes() });
+  // Each provider state activates its collaboration in the server's lifecycles, as a real service has it.
+  const lifecycles = await LifecycleStore.open();
+  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock: fixedClock('2026-03-02T09:00:00'), newKey: seededKeys(5), lifecycles, extraRoutes: invoicingProviderStateRoutes({ lifecycles }) });
 });
 afterAll(async () => app?.close());
 

@@ -74,7 +74,7 @@ function bgmaxOf(c: Case, ocrOf: (pick: number) => string): string {
 
 async function run(c: Case): Promise<void> {
   const s = app.service;
-  const made = await s.createCollaboration({ companyName: 'Prop AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, paymentsRegisteredBy: 'bureau' });
+  const made = await s.createCollaboration({ companyName: 'Prop AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, paymentsRegisteredBy: 'bureau', activation: { recipient: 'bureau', period: 'quarterly' } });
   if (!made.ok) throw new Error(made.message);
   const companyId = made.value.company.id;
   const customer = await s.createCustomer(companyId, { name: 'Kund AB' });

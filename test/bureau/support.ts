@@ -58,7 +58,8 @@ export interface Collab {
 }
 
 export async function setupCollaboration(base: string, input: Record<string, unknown> = {}): Promise<Collab> {
-  const answer = await call(base, 'POST', '/setup/collaborations', { json: { companyName: 'Kundföretaget AB', organisationNumber: '556677-8899', nextInvoiceNumber: 1001, ...input } });
+  // Created with its terms, so activated: the bureau's feed is open from the start.
+  const answer = await call(base, 'POST', '/setup/collaborations', { json: { companyName: 'Kundföretaget AB', organisationNumber: '556677-8899', nextInvoiceNumber: 1001, activation: { recipient: 'bureau', period: 'quarterly' }, ...input } });
   if (answer.status !== 201) throw new Error(`setup failed: ${JSON.stringify(answer.json)}`);
   return answer.json as unknown as Collab;
 }

@@ -10,6 +10,7 @@ import { MemoryRecordLog } from '../../client/append-log.ts';
 import { BureauProgram, type BureauRecord } from '../../client/bureau/program.ts';
 import { fixedClock, seededKeys, startInvoicing, type InvoicingApp } from '../../client/invoicing/app.ts';
 import type { FeedEntity } from '../../client/invoicing/model.ts';
+import { LifecycleStore } from '../../client/collaboration/store.ts';
 import { MemoryInvoicingStore } from '../../client/invoicing/store.ts';
 
 type Fault = 'ok' | '429' | 'timeout' | '503';
@@ -42,14 +43,16 @@ afterAll(async () => {
 
 async function runInterleaving(actions: Action[]): Promise<void> {
   const store = new MemoryInvoicingStore();
+  // The lifecycles outlive a restart as the company data does.
+  const lifecycles = await LifecycleStore.open();
   const clock = fixedClock('2026-03-02T09:00:00');
   const open = async () => {
-    const app = await startInvoicing({ store, clock, newKey: seededKeys(3) });
+    const app = await startInvoicing({ store, clock, newKey: seededKeys(3), lifecycles });
     apps.push(app);
     return app;
   };
   let app = await open();
-  const made = await app.service.createCollaboration({ companyName: 'Prop AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, roundToWholeKronor: true });
+  const made = await app.service.createCollaboration({ companyName: 'Prop AB', organisationNumber: '5566778899', nextInvoiceNumber: 1001, roundToWholeKronor: true, activation: { recipient: 'bureau', period: 'quarterly' } });
   if (!made.ok) throw new Error(made.message);
   const companyId = made.value.company.id;
   const log = new MemoryRecordLog<BureauRecord>();

@@ -12,7 +12,7 @@ let child: ChildProcess;
 let printed = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [BIN, 'invoicing', 'start', '--memory', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [BIN, 'invoicing', 'start', '--memory', '--port', '0', '--no-activate'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
       printed += c.toString();
@@ -33,6 +33,11 @@ describe('sandbank collaboration', () => {
     const id = field(/collaboration (collab_\d+)/);
     const bureau = ['--url', url, '--key', field(/bureau API key\s+(\S+)/)];
     const company = ['--url', url, '--key', field(/company API key\s+(\S+)/)];
+    // Started with --no-activate: the bureau's feed waits for the activation; no clock helper without --clock.
+    expect(printed).toContain(`not activated (sandbank collaboration activate ${id}`);
+    const before = await fetch(`${url}/v1/collaborations/${id}/changes`, { headers: { authorization: `Bearer ${field(/bureau API key\s+(\S+)/)}` } });
+    expect([before.status, ((await before.json()) as { code: string }).code]).toEqual([409, 'NOT_ACTIVATED']);
+    expect((await fetch(`${url}/setup/clock`)).status).toBe(404);
     const activated = await sandbankAsync(['collaboration', ...bureau, 'activate', id, '--recipient', 'bureau', '--period', 'quarterly', '--next-invoice-number', '5001']);
     expect(activated.stderr).toBe('');
     expect(activated.stdout).toContain('invoiced to    the bureau now');

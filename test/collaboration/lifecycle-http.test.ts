@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, seededKeys, startInvoicing, type InvoicingApp } from '../../client/invoicing/app.ts';
 import { MemoryInvoicingStore } from '../../client/invoicing/store.ts';
-import { lifecycleGuard, lifecycleRoutes } from '../../client/collaboration/http.ts';
 import { LifecycleStore } from '../../client/collaboration/store.ts';
 import { call } from '../bureau/support.ts';
 
@@ -14,7 +13,7 @@ const clock = fixedClock('2026-01-15T09:00:00');
 let app: InvoicingApp;
 beforeAll(async () => {
   const lifecycles = await LifecycleStore.open();
-  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock, newKey: seededKeys(15), extraRoutes: lifecycleRoutes({ store: lifecycles, clock }), guard: lifecycleGuard(lifecycles) });
+  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock, newKey: seededKeys(15), lifecycles });
 });
 afterAll(async () => {
   await app?.close();
@@ -69,6 +68,32 @@ describe('collaboration lifecycle over the invoicing API', () => {
     ]);
     expect(audit[0]?.who).toBe('bureau Redovisningsbyrån AB');
     expect(audit.at(-1)?.who).toBe('customer administrator, Kundföretaget AB');
+  });
+
+  it("a collaboration exists from its activation: before it the bureau's feed and reads answer 409 NOT_ACTIVATED, users cannot be added; created with its terms it is active at once", async () => {
+    clock.set('2026-01-20T08:00:00');
+    const c = await collaboration('Ännu inte AB');
+    for (const path of [`/v1/collaborations/${c.id}/changes`, `/v1/collaborations/${c.id}`, `/v1/collaborations/${c.id}/invoices`]) {
+      const refused = await call(app.url, 'GET', path, { key: c.bureau });
+      expect([refused.status, refused.json['code']], path).toEqual([409, 'NOT_ACTIVATED']);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(String(refused.json['detail'])).toContain(`sandbank collaboration activate ${c.id}`);
+    }
+    const push = await call(app.url, 'POST', `/v1/collaborations/${c.id}/notes`, { key: c.bureau, json: { text: 'hej' } });
+    expect([push.status, push.json['code']]).toEqual([409, 'NOT_ACTIVATED']);
+    const user = await call(app.url, 'POST', `/v1/company/collaborations/${c.id}/users`, { key: c.company, json: { username: 'anna' } });
+    expect([user.status, user.json['code']]).toEqual([409, 'NOT_ACTIVATED']);
+    // The customer's own program works as it would without a bureau; another bureau's key sees nothing.
+    expect((await call(app.url, 'POST', '/v1/customers', { key: c.company, json: { name: 'Kund AB' } })).status).toBe(201);
+    expect((await call(app.url, 'GET', `/v1/collaborations/collab_999999/changes`, { key: c.bureau })).json['code']).toBe('COLLABORATION_NOT_FOUND');
+    expect((await call(app.url, 'POST', `/v1/collaborations/${c.id}/lifecycle/activation`, { key: c.bureau, json: { recipient: 'customer', period: 'yearly' } })).status).toBe(201);
+    expect((await call(app.url, 'GET', `/v1/collaborations/${c.id}/changes`, { key: c.bureau })).json['entries']).toHaveLength(1);
+
+    const made = await call(app.url, 'POST', '/setup/collaborations', { json: { companyName: 'Direkt AB', organisationNumber: '556000-0009', activation: { recipient: 'bureau', period: 'quarterly' } } });
+    const id = String(made.json['collaborationId']);
+    const key = String(made.json['bureauApiKey']);
+    expect((await call(app.url, 'GET', `/v1/collaborations/${id}/changes`, { key })).status).toBe(200);
+    expect((await call(app.url, 'GET', `/v1/collaborations/${id}/lifecycle`, { key })).json).toMatchObject({ state: 'active', start: '2026-01-01', recipientNow: 'bureau', audit: [{ at: '2026-01-20T08:00:00', who: 'bureau Redovisningsbyrån AB', action: 'activated' }] });
   });
 
   it('terminate with read-only access: every write refused with a clear error, reads still work', async () => {

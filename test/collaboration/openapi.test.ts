@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, seededKeys, startInvoicing, type InvoicingApp } from '../../client/invoicing/app.ts';
 import { routes } from '../../client/invoicing/http/routes.ts';
 import { MemoryInvoicingStore } from '../../client/invoicing/store.ts';
-import { LIFECYCLE_PROBLEMS, lifecycleGuard, lifecycleRoutes } from '../../client/collaboration/http.ts';
+import { LIFECYCLE_PROBLEMS, lifecycleRoutes } from '../../client/collaboration/http.ts';
 import { LifecycleStore } from '../../client/collaboration/store.ts';
 import { call } from '../bureau/support.ts';
 
@@ -17,7 +17,7 @@ let lifecycle: ReturnType<typeof lifecycleRoutes>;
 beforeAll(async () => {
   const store = await LifecycleStore.open();
   lifecycle = lifecycleRoutes({ store, clock });
-  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock, newKey: seededKeys(77), extraRoutes: lifecycle, guard: lifecycleGuard(store) });
+  app = await startInvoicing({ store: new MemoryInvoicingStore(), clock, newKey: seededKeys(77), lifecycles: store });
 });
 afterAll(async () => app?.close());
 

@@ -22,7 +22,7 @@ const SUMMARIES: Record<string, string> = {
   'GET /v1/collaborations/:collaborationId/changes': 'The change feed after a cursor: entries (entity, id, version, operation, data), nextCursor, hasMore, headCursor; 410 for a cursor older than the retained log',
   'PUT /v1/collaborations/:collaborationId/documents/:id/status': 'The bureau registered the document as a voucher; If-Match with the document version',
   'POST /v1/collaborations/:collaborationId/notes': 'A note or notification from the bureau',
-  'POST /setup/collaborations': 'Test helper: a company, a bureau and their collaboration, with both API keys',
+  'POST /setup/collaborations': 'Test helper: a company, a bureau and their collaboration, with both API keys; with `activation` (recipient, period) it is activated as it is created',
   'GET /v1/payments': 'Incoming payments registered on invoices, paged', 'GET /v1/payments/:id': 'One incoming payment',
   'POST /v1/invoices/:id/payments': 'Register an incoming payment on an invoice (when the collaboration says the customer registers payments)',
   'GET /v1/notes/:id': 'One note',

@@ -78,5 +78,10 @@ export const schemas = {
     nextInvoiceNumber: z.number().int().min(1).optional(),
     roundToWholeKronor: z.boolean().optional(),
     paymentsRegisteredBy: z.enum(['customer', 'bureau']).optional(),
+    activation: z.object({
+      recipient: z.enum(['bureau', 'customer']).describe('who is invoiced for the service'),
+      period: z.enum(['quarterly', 'yearly']).describe('contract period'),
+      licences: z.number().int().min(1).optional().describe('end users covered from the start (default 1)'),
+    }).strict().optional().describe("activate the collaboration as it is created; without, the bureau's feed answers 409 NOT_ACTIVATED until POST …/lifecycle/activation"),
   }).strict(),
 };
