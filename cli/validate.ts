@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FORMATS, isFileFormat, validateFile, type FileValidation } from '../formats/detect.ts';
 import { BANKS, isBankId } from '../simulator/banks/index.ts';
+import { bankDayIssues } from './bank-day-rule.ts';
 
 export const EXIT_VALID = 0;
 export const EXIT_INVALID = 1;
@@ -40,7 +41,9 @@ export function runValidate(file: string, options: { format: string; bank: strin
     return EXIT_UNREADABLE;
   }
   const format = options.format === 'auto' ? undefined : options.format;
-  const result = validateFile(bytes, format !== undefined && isFileFormat(format) ? { format, rules: BANKS[options.bank].pain001Rules } : { rules: BANKS[options.bank].pain001Rules });
+  const checked = validateFile(bytes, format !== undefined && isFileFormat(format) ? { format, rules: BANKS[options.bank].pain001Rules } : { rules: BANKS[options.bank].pain001Rules });
+  const dated = bankDayIssues(checked, BANKS[options.bank]);
+  const result = { ...checked, ok: checked.ok && !dated.some((i) => i.severity === 'error'), issues: [...checked.issues, ...dated] };
   if (options.json) out(JSON.stringify({ file, bank: options.bank, ...result }, null, 2));
   else printHuman(file, result, out);
   return result.ok ? EXIT_VALID : EXIT_INVALID;

@@ -44,6 +44,19 @@ describe('sandbank validate (the real CLI)', () => {
     expect(sparbanken.stdout).toContain('CURRENCY_NOT_ALLOWED');
   });
 
+  it("--bank applies the bank's rule for a payment date that is not a bank day: Sparbanken rejects an LB file dated on a Saturday, Swedbank pays it on Monday", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbank-validate-'));
+    const file = join(dir, 'saturday.lb');
+    expect(sandbank(['sample', 'lb', '--date', '2026-12-05', '--out', file]).code).toBe(0);
+    const sparbanken = sandbank(['validate', file, '--bank', 'sparbanken']);
+    expect(sparbanken.code).toBe(1);
+    expect(sparbanken.stdout).toContain('lb — INVALID');
+    expect(sparbanken.stdout).toContain('payment date  DATE_INVALID  2026-12-05 is not a bank day: Sparbanken rejects an LB payment dated on it (DT01)');
+    const swedbank = sandbank(['validate', file, '--bank', 'swedbank']);
+    expect(swedbank.code).toBe(0);
+    expect(swedbank.stdout).toContain('payment date  DATE_INVALID (warning)  2026-12-05 is not a bank day: Swedbank pays on 2026-12-07');
+  });
+
   it('exits 2 for unreadable input', () => {
     const run = sandbank(['validate', '/no/such/file.xml']);
     expect(run.code).toBe(2);
