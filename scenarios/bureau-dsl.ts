@@ -16,6 +16,8 @@ import { MemoryRecordLog } from '../client/append-log.ts';
 import { bgmaxFilesFromBank } from '../client/bureau/bank-bgmax.ts';
 import { BureauProgram, type BureauRecord, type SyncResult } from '../client/bureau/program.ts';
 import { formatOreSwedish } from '../formats/money.ts';
+import type { Invoice } from '../client/invoicing/model.ts';
+import { openAmountOre } from '../client/invoicing/open-amounts.ts';
 import { ore, ScenarioFailure, type ScenarioContext, type Step } from './dsl.ts';
 import { openOutageGate, type OutageGate } from './outage-gate.ts';
 
@@ -221,6 +223,18 @@ export const bureau = {
         await w.program.assign(u.identity, id(w, invoice));
       });
     },
+    assignToCustomer(reference: string, customer: string): Step {
+      return step('when', `a person keeps the waiting payment with reference ${reference} as ${customer}'s unapplied credit`, async (_ctx, w) => {
+        const u = w.program.unmatched().find((x) => x.reference === reference);
+        if (!u) throw new Error(`no payment with reference ${reference} waits`);
+        await w.program.assign(u.identity, { customerId: id(w, customer) });
+      });
+    },
+    applyCredit(customer: string, invoice: string, date = '2026-03-03'): Step {
+      return step('when', `the bureau applies ${customer}'s unapplied credit to ${invoice}`, async (_ctx, w) => {
+        await w.program.applyCredit(id(w, customer), id(w, invoice), date);
+      });
+    },
     invoicingDown(): Step {
       return step('when', 'the invoicing service goes down (as the bureau sees it)', async (_ctx, w) => {
         if (!w.gate) throw new Error('give bureau.given.collaboration({ outages: true })');
@@ -306,6 +320,26 @@ export const bureau = {
       return step('then', `both programs show ${amount} kr paid on ${label}`, async (ctx, w) => {
         const invoicing = Number((await api(w, 'GET', `/v1/invoices/${id(w, label)}`)).json['paidOre'] ?? 0);
         check(ctx, `paid on ${label} (bureau, invoicing)`, [kr(ore(amount)), kr(ore(amount))], [kr(w.program.paidOre(id(w, label))), kr(invoicing)]);
+      });
+    },
+    /** What is open on an invoice (negative on a credit invoice: owed back), by the invoicing program's API and in the bureau's program. */
+    open(label: string, amount: string): Step {
+      return step('then', `both programs show ${amount} kr open on ${label}`, async (ctx, w) => {
+        const invoices = ((await api(w, 'GET', '/v1/invoices?limit=500')).json.items ?? []) as unknown as Invoice[];
+        const invoice = invoices.find((i) => i.id === id(w, label));
+        if (!invoice) fail(ctx, `invoice ${label}`, 'in the invoicing program', 'missing');
+        const credited = invoices.some((i) => i.creditOf === invoice.number);
+        const paidOnCredited = invoices.find((i) => i.kind === 'invoice' && i.number === invoice.creditOf)?.paidOre ?? 0;
+        const bureauInvoice = w.program.invoices.get(invoice.id);
+        check(ctx, `open on ${label} (bureau, invoicing)`, [kr(ore(amount)), kr(ore(amount))], [kr(bureauInvoice ? w.program.openOre(bureauInvoice) : Number.NaN), kr(openAmountOre(invoice, { credited: invoice.kind === 'invoice' && credited, paidOnCreditedOre: paidOnCredited }))]);
+      });
+    },
+    /** A customer's unapplied credit: the bureau's (2420 per customer) and the invoicing program's payments. */
+    customerCredit(label: string, amount: string): Step {
+      return step('then', `both programs show ${amount} kr unapplied credit on ${label}`, async (ctx, w) => {
+        const payments = (await api(w, 'GET', '/v1/payments?limit=500')).json.items ?? [];
+        const invoicing = payments.filter((p) => p['customerId'] === id(w, label)).reduce((n, p) => n + Number(p['unappliedOre']), 0);
+        check(ctx, `unapplied credit of ${label} (bureau, invoicing)`, [kr(ore(amount)), kr(ore(amount))], [kr(w.program.customerCreditOre(id(w, label))), kr(invoicing)]);
       });
     },
     unmatched(reasons: string[]): Step {
