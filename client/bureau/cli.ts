@@ -35,7 +35,7 @@ function ore(text: string | undefined, what: string): number {
 }
 
 async function open(g: Global): Promise<BureauProgram> {
-  const program = await BureauProgram.open({ log: new FileRecordLog<BureauRecord>(g.data), ...(g.url ? { baseUrl: g.url } : {}), connection: { onWait: (w) => { if (!g.json) process.stderr.write(`\nwaiting ${Math.round(w.ms / 100) / 10} s (${w.reason}, attempt ${w.attempt})\n`); } } });
+  const program = await BureauProgram.open({ log: new FileRecordLog<BureauRecord>(g.data), ...(g.url ? { baseUrl: g.url } : {}), connection: { onWait: (w) => { if (!g.json && process.stderr.isTTY) process.stderr.write(`\nwaiting ${Math.round(w.ms / 100) / 10} s (${w.reason}, attempt ${w.attempt})\n`); } } });
   if (!program.collaborationId) throw new CliError(`${g.data} follows no collaboration yet: run \`sandbank bureau init --url … --key … --collaboration …\` first`);
   return program;
 }

@@ -15,6 +15,7 @@ import { formatOreSwedish } from '../../formats/money.ts';
 import type { RecordLog } from '../append-log.ts';
 import { Journal, type Voucher } from '../ledger/journal.ts';
 import { parseBgMax } from '../../formats/bankgirot/bgmax.ts';
+import type { FormatIssue } from '../../formats/issues.ts';
 import type { Article, Customer, FeedEntity, Invoice, Note, Payment, ScannedDocument } from '../invoicing/model.ts';
 import { negativePartLimit, openAmountOre, type CreditContext } from '../invoicing/open-amounts.ts';
 import { matchBgMax, type Unmatched } from './bgmax-intake.ts';
@@ -70,6 +71,21 @@ const CLOSED_CODES: ReadonlySet<string> = new Set<CollaborationClosedCode>(['COL
 function keepQueuedUnlessClosed(error: unknown): number {
   if (error instanceof BureauError && error.code === 'COLLABORATION_ENDED') throw error;
   return 0;
+}
+
+/** How many of a refused file's errors the refusal names (a file of another kind has one per line). */
+const REFUSAL_ERRORS_SHOWN = 10;
+
+/** One line: "not a BgMax file" (saying what it is) when it is none, else its first errors with their lines. */
+async function bgmaxRefusal(bytes: Uint8Array | string, issues: readonly FormatIssue[]): Promise<string> {
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.some((i) => i.code === 'FORMAT_UNKNOWN' && /not a BgMax file/.test(i.message))) {
+    // Every format's reader, loaded only to say what a wrong file is.
+    const other = (await import('../../formats/detect.ts')).detectFormat(bytes);
+    return `the file is refused, nothing booked: it is not a BgMax file${other ? ` (it reads as ${other})` : ''}; give the bank's BgMax file for incoming payments`;
+  }
+  const shown = errors.slice(0, REFUSAL_ERRORS_SHOWN).map((i) => `${i.path}: ${i.message}`).join('; ');
+  return `the BgMax file is refused, nothing booked: ${shown}${errors.length > REFUSAL_ERRORS_SHOWN ? `; and ${errors.length - REFUSAL_ERRORS_SHOWN} more` : ''}`;
 }
 
 export class BureauError extends Error {
@@ -538,14 +554,15 @@ export class BureauProgram {
   readBgMax(bytes: Uint8Array | string, options: { push?: boolean } = {}): Promise<{ booked: SettledPayment[]; unmatched: Unmatched[]; alreadyRead: number; pushed: number }> {
     return this.serial(async () => {
       const conn = this.live();
+      // The file is checked before anything goes to the network: a refusal needs no service.
+      const parsed = parseBgMax(bytes);
+      if (!parsed.ok) throw new BureauError('BGMAX_REFUSED', await bgmaxRefusal(bytes, parsed.issues));
       const collaboration = await conn.collaboration().catch(async (error: unknown) => {
         throw await this.closedBy(error);
       });
       if (collaboration.paymentsRegisteredBy !== 'bureau') {
         throw new BureauError('PAYMENTS_REGISTERED_BY_CUSTOMER', 'in this collaboration the customer registers incoming payments (in the invoicing program): the setting "who registers incoming payments" would have to say the bureau');
       }
-      const parsed = parseBgMax(bytes);
-      if (!parsed.ok) throw new BureauError('BGMAX_REFUSED', `the BgMax file is refused, nothing booked: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       const byOcr = new Map([...this.invoices.values()].filter((i) => i.kind === 'invoice').map((i) => [i.ocr, i]));
       const { allocations, unmatched } = matchBgMax(parsed.value, (ocr) => byOcr.get(ocr), (i) => this.openOre(i));
       const known = (identity: string) => this.settled.has(identity) || this.unmatchedPayments.has(identity);

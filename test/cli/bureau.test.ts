@@ -76,6 +76,17 @@ describe('sandbank invoicing / bureau CLI', () => {
     expect(refused.stderr.trim()).toMatch(/^error: in this collaboration the customer registers incoming payments/);
   }, 60_000);
 
+  it('read-bgmax checks the file before it goes to the network: a file of another kind is one line saying so, with the invoicing service away and no retry lines in a pipe', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const file = join(tempDir('cli-bgmax-other'), 'payments.xml');
+    writeFileSync(file, readFileSync('formats/pain001/testdata/swedbank-supplier-payments.pain001.03.xml'));
+    // Port 9 (discard) answers nothing: had the program asked the service first, it would retry.
+    const refused = await sandbankAsync([...bureau, '--url', 'http://127.0.0.1:9', 'read-bgmax', file], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe("error: the file is refused, nothing booked: it is not a BgMax file (it reads as pain.001); give the bank's BgMax file for incoming payments");
+    expect(refused.stderr).not.toMatch(/waiting/);
+  }, 60_000);
+
   it('sandbank scenarios run --tag bureau --invoicing-target runs the bureau scenarios against a running service', async () => {
     const r = await sandbankAsync(['scenarios', 'run', 'b0*', '--tag', 'bureau', '--bank', 'swedbank', '--invoicing-target', service.url]);
     expect(r.stdout).toMatch(/9 passed, 0 failed/);
