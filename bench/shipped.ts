@@ -117,6 +117,20 @@ export function resetPeak(pid: number): void {
   }
 }
 
+/**
+ * CPU time the process (every thread: the main one, libuv's pool for file writes and gzip)
+ * has used so far, in ms, from /proc/<pid>/stat (Linux; clock ticks of 10 ms).
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    // The fields after the command name (which may hold spaces, so it is skipped by its closing parenthesis).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Bytes the process handed to write(2) so far (files and sockets), from /proc/<pid>/io. */
 export function writtenBytes(pid: number): number | undefined {
   try {

@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { bulkPain001For, pain001For } from '../test/support/payment-files.ts';
 import { rawSaxes } from './formats.ts';
 import { median, perSecond, ratio, spread, table } from './lib.ts';
-import { createSandbox, memoryMb, resetPeak, startShipped, uploadUntilValidated, writtenBytes, type SandboxHandle, type ShippedServer } from './shipped.ts';
+import { cpuMs, createSandbox, memoryMb, resetPeak, startShipped, uploadUntilValidated, writtenBytes, type SandboxHandle, type ShippedServer } from './shipped.ts';
 import { startWireMock, wireMockUnavailable } from './wiremock.ts';
 
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -39,10 +39,13 @@ async function spawnJsonServer(script: string, args: string[] = []): Promise<{ c
   return { child, url };
 }
 
-function timeBaseline(bytes: Uint8Array): number {
+function timeBaseline(bytes: Uint8Array): { ms: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   rawSaxes(bytes);
-  return performance.now() - start;
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 // ── (a) status reads ───────────────────────────────────────────────────────────────────────
@@ -140,6 +143,7 @@ async function intakeRuns(payments: number, runs: number, freshServerPerRun: boo
   const ratios: number[] = [];
   const peaks: number[] = [];
   const amplification: number[] = [];
+  const cpuRatios: number[] = [];
   let size = 0;
   let refused = '';
   let keptDir: string | undefined;
@@ -160,11 +164,13 @@ async function intakeRuns(payments: number, runs: number, freshServerPerRun: boo
       const target = sandbox as SandboxHandle;
       const bytes = Buffer.from(bulkPain001For(target.sender, payments, '2026-03-16', 100 + i, `BENCH-${payments}-${i}`));
       size = bytes.length;
-      const base = timeBaseline(bytes);
+      const { ms: base, cpuMs: baseCpu } = timeBaseline(bytes);
       resetPeak(server.pid);
       const before = writtenBytes(server.pid);
+      const cpuBefore = cpuMs(server.pid);
       const result = await uploadUntilValidated(target, bytes);
       const after = writtenBytes(server.pid);
+      const cpuAfter = cpuMs(server.pid);
       if (result.status !== 202) {
         refused = `refused: HTTP ${result.status} ${result.fileStatus ?? ''}`;
         break;
@@ -177,6 +183,7 @@ async function intakeRuns(payments: number, runs: number, freshServerPerRun: boo
       const mem = memoryMb(server.pid);
       if (mem) peaks.push(mem.peakMb);
       if (before !== undefined && after !== undefined) amplification.push((after - before) / size);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) cpuRatios.push((cpuAfter - cpuBefore) / baseCpu);
       if (keepFirstDir && i === 0) keptDir = dir;
     }
   } finally {
@@ -184,20 +191,20 @@ async function intakeRuns(payments: number, runs: number, freshServerPerRun: boo
     if (dir !== '' && dir !== keptDir) rmSync(dir, { recursive: true, force: true });
   }
   const label = `${payments.toLocaleString('en')} payments, ${(size / 1e6).toFixed(1)} MB`;
-  if (refused !== '') return { rows: [[label, refused, '', '', '', '', '']], ...(keptDir ? { keptDir } : {}) };
+  if (refused !== '') return { rows: [[label, refused, '', '', '', '', '', '']], ...(keptDir ? { keptDir } : {}) };
   const r = median(ratios);
   return {
-    rows: [[label, spread(received), spread(validated), spread(baseline), `${ratio(r)} ${met(r <= 2.5)}`, peaks.length ? `${spread(peaks, (v) => v.toFixed(0))} MB` : 'n/a', amplification.length ? `${ratio(median(amplification))}` : 'n/a']],
+    rows: [[label, spread(received), spread(validated), spread(baseline), `${ratio(r)} ${met(r <= 2.5)}`, peaks.length ? `${spread(peaks, (v) => v.toFixed(0))} MB` : 'n/a', amplification.length ? `${ratio(median(amplification))}` : 'n/a', cpuRatios.length ? ratio(median(cpuRatios)) : 'n/a']],
     ...(keptDir ? { keptDir } : {}),
   };
 }
 
 export async function benchIntake(): Promise<IntakeFigures> {
-  const header = ['file (median (min–max) of interleaved runs)', '202 received', 'validated (on disk)', 'decode+saxes', 'ratio, target ≤ 2.5×', 'peak RSS (≤ 512 MB)', 'written ÷ size (≤ 1.2×)'];
+  const header = ['file (median (min–max) of interleaved runs)', '202 received', 'validated (on disk)', 'decode+saxes', 'ratio, target ≤ 2.5×', 'peak RSS (≤ 512 MB)', 'written ÷ size (≤ 1.2×)', 'server CPU ÷ baseline CPU'];
   const small = await intakeRuns(10_000, 5, false, false);
   const large = await intakeRuns(100_000, 3, true, true);
   return {
-    table: `${table([header, ...small.rows, ...large.rows])}\n(peak RSS: the server process's VmHWM, reset before each upload; written: bytes the server passed to write(2) during the upload and validation, sockets included)`,
+    table: `${table([header, ...small.rows, ...large.rows])}\n(peak RSS: the server process's VmHWM, reset before each upload; written: bytes the server passed to write(2) during the upload and validation, sockets included; server CPU: every thread of the server, from the upload's first byte until validated, against the CPU time of the baseline: steadier than wall time on a loaded machine)`,
     ...(large.keptDir ? { keptDir: large.keptDir } : {}),
   };
 }
