@@ -12,6 +12,7 @@ import { sampleFileFor } from '../formats/sample-files.ts';
 import { formatOreSwedish } from '../formats/money.ts';
 import { stockholmDateTime } from '../formats/stockholm.ts';
 import { lockDataDir } from '../cli/data-dir-lock.ts';
+import { stopWhenLauncherExits } from '../cli/launcher.ts';
 import { startSimulator, type Simulator } from './app.ts';
 import { sandboxView } from './http/routes.ts';
 import { LowdbStore } from './store/lowdb.ts';
@@ -140,6 +141,7 @@ export async function runStart(options: StartOptions): Promise<Simulator> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  stopWhenLauncherExits(() => void stop());
   return simulator;
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { lockDataDir } from '../../cli/data-dir-lock.ts';
+import { stopWhenLauncherExits } from '../../cli/launcher.ts';
 import { startInvoicing, type InvoicingApp } from './app.ts';
 import type { RateLimit } from './http/rate-limit.ts';
 import { LowdbInvoicingStore, MemoryInvoicingStore } from './store.ts';
@@ -84,5 +85,6 @@ export async function runInvoicingStart(options: InvoicingStartOptions): Promise
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  stopWhenLauncherExits(() => void stop());
   return app;
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from '../../cli/errors.ts';
+import { stopWhenLauncherExits } from '../../cli/launcher.ts';
 import { parsePort } from '../../cli/port.ts';
 import { DEFAULT_OVERVIEW_URL, baseOf, overviewFetch, overviewJson, problemOf, type OverviewTarget } from './api-client.ts';
 
@@ -137,6 +138,7 @@ export function registerOverview(program: Command): void {
         const stop = () => void running.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        stopWhenLauncherExits(stop);
       });
     });
   withTarget(overview.command('upload <file>'))

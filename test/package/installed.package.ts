@@ -97,6 +97,30 @@ describe('the installed package', () => {
     expect(health.status).toBe(200);
   });
 
+  it('a server started with npx stops when npx is killed (kill %1 on a backgrounded npx in a script left it serving)', async () => {
+    const launcher = spawn('npx', ['--no-install', 'sandbank', 'start', '--memory', '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    let banner = '';
+    launcher.stdout?.on('data', (chunk: Buffer) => (banner += chunk.toString()));
+    const started = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner:\n${banner}`)), 60_000);
+      launcher.stdout?.on('data', () => {
+        const found = /running at (http:\/\/\S+)/.exec(banner)?.[1];
+        if (found && banner.includes('Press Ctrl+C')) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      });
+    });
+    expect((await fetch(`${started}/health`)).status).toBe(200);
+    launcher.kill('SIGTERM');
+    let answering = true;
+    for (let i = 0; i < 100 && answering; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      answering = await fetch(`${started}/health`).then(() => true, () => false);
+    }
+    expect(answering).toBe(false);
+  });
+
   it('sandbank start --store postgres://… migrates a new database with the migrations it ships', async (context) => {
     const postgres = await testPostgres();
     if (!postgres.available) return context.skip(postgres.reason);
