@@ -253,7 +253,7 @@ export const routes: Route[] = [
   { method: 'POST', pattern: '/v1/:bank/payment-files', auth: 'sandbox-key', handler: async (req, _p, ctx, sandbox) => {
     const core = sandbox as SandboxCore;
     const type = (req.header('content-type') ?? '').toLowerCase();
-    if (type !== '' && !/xml|text\/plain|octet-stream/.test(type)) return problem('UNSUPPORTED_MEDIA_TYPE', `send pain.001 as application/xml or an LB file as text/plain; got ${type}`);
+    if (type !== '' && !/xml|text\/plain|octet-stream/.test(type)) return problem('UNSUPPORTED_MEDIA_TYPE', `send a payment file as application/xml (pain.001), text/plain (an LB file) or application/octet-stream (either); got ${type}`);
     const key = req.header('idempotency-key');
     // Streamed where the adapter can: the upload is stored and parsed as it arrives.
     const body = req.stream ? req.stream() : await req.body();
