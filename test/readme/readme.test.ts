@@ -9,7 +9,8 @@
  * What a reader substitutes is substituted: `npx sandbank` is the checkout's binary (an `npx`
  * first on PATH), `sbx_…` / `sk_test_…` are the Swedbank sandbox of the start-up output (the
  * server is started afresh for each block that takes values from it, as a reader who starts
- * it for that section sees), `$OPERATOR_KEY` is set, and `CODE=123456` is the authenticator's
+ * it for that section sees; with --operator-key only for the blocks that use `$OPERATOR_KEY`,
+ * like a reader's plain `npm start` otherwise), `$OPERATOR_KEY` is set, and `CODE=123456` is the authenticator's
  * code. The msw ```ts block runs through tsx. A block that is not run is on ALLOWLIST below
  * with the reason, so a new block fails this test until someone decides.
  */
@@ -48,7 +49,6 @@ const ALLOWLIST: Record<string, string> = {
   'npm install --save-dev sandbank': 'installs the published package from the registry into a project of your own; test/package (npm run test:package, in CI) does the same from the packed tarball',
   'npx sandbank contracts verify --provider-base-url https://bank.example/api --bank swedbank \\': "a partner bank's own URL and token; the same command against sandbank start is test/cli/contracts.test.ts and test/package",
   "import { given, scenario, then, when } from '../dsl.ts';": 'not a command: the shape of a scenario file (relative import from scenarios/catalog/); the catalogue runs in npm test',
-  'npx sandbank scenarios run                       # the whole catalogue, both banks, in-process': "its last line needs a server that creates sandboxes for anyone (plain `npm start`), while the housekeeping block needs one started with --operator-key, which creates them only for its operator (401 OPERATOR_KEY_REQUIRED); npm test runs the catalogue in-process (scenarios/catalog.test.ts, ~10 s) and .ci/run against real servers; a selection through the binary is test/cli/scenarios.test.ts",
   'npx sandbank sandboxes export sbx_… --base-url http://ci-host:4010 --api-key sk_test_… --out failed.sandbank.json': 'a CI host named ci-host and a laptop; the same commands through the real binary between two servers are test/cli/sandboxes-transfer.test.ts',
   'npx sandbank start --store postgres://sandbank:secret@db.internal:5432/sandbank': "a PostgreSQL server of the reader's own (db.internal); the same flag against a real PostgreSQL is test/simulator/postgres-http.test.ts and .ci/run's scenario run",
   'npx sandbank start --host 0.0.0.0 --port 4010 --operator-key "$OPERATOR_KEY" --store "$DATABASE_URL"   # host A': "two hosts and a load balancer of the reader's own; two servers on one database behind a round-robin balancer are test/simulator/multi-instance.test.ts and .ci/run's catalogue run",
@@ -83,11 +83,13 @@ function portFree(port: number): Promise<boolean> {
 
 interface Bank {
   banner: string;
+  operator: boolean;
   stop(): Promise<void>;
 }
 
-async function startBank(cwd: string): Promise<Bank> {
-  const child = spawn(process.execPath, [BIN, 'start', '--memory', '--port', String(BANK_PORT), '--operator-key', OPERATOR], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `sandbank start` on the README's port; with --operator-key only for the blocks that use one (such a server creates sandboxes only for its operator). */
+async function startBank(cwd: string, operator: boolean): Promise<Bank> {
+  const child = spawn(process.execPath, [BIN, 'start', '--memory', '--port', String(BANK_PORT), ...(operator ? ['--operator-key', OPERATOR] : [])], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let banner = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbank start printed no banner: ${banner}`)), 60_000);
@@ -103,6 +105,7 @@ async function startBank(cwd: string): Promise<Bank> {
   });
   return {
     banner,
+    operator,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
@@ -205,6 +208,7 @@ function substitute(text: string, banner: string, cwd: string): string {
 const readme = blocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 const firstLine = (b: Block) => b.text.split('\n')[0] ?? '';
 const usesStartOutput = (b: Block) => b.text.includes('sk_test_…') || b.text.includes('sbx_…');
+const needsOperator = (b: Block) => b.text.includes('$OPERATOR_KEY');
 
 describe('README command blocks run as written', () => {
   it('every block is run or on the reviewed allowlist (and the allowlist has no stale entries)', () => {
@@ -224,7 +228,7 @@ describe('README command blocks run as written', () => {
     if (taken.length > 0) throw new Error(`the README's commands use ${taken.join(', ')}, which something on this machine already listens on: stop it and run the README test again (it runs the services where the README says; SANDBANK_README_PORT_SHIFT=N moves them all N ports up when you ask)`);
     mkdirSync(cwd);
     symlinkSync(join(ROOT, '..', 'shared'), join(base, 'shared'));
-    bank = await startBank(cwd);
+    bank = await startBank(cwd, readme.some((b) => !(firstLine(b) in ALLOWLIST) && needsOperator(b)));
     session = new Session(cwd);
   }, 90_000);
   afterAll(async () => {
@@ -246,9 +250,9 @@ describe('README command blocks run as written', () => {
         return;
       }
       if (!session || !bank) throw new Error('no session (see the first failure)');
-      if (usesStartOutput(block) && !first) {
+      if (block.lang === 'sh' && ((usesStartOutput(block) && !first) || bank.operator !== needsOperator(block))) {
         await bank.stop();
-        bank = await startBank(cwd);
+        bank = await startBank(cwd, needsOperator(block));
       }
       if (usesStartOutput(block)) first = false;
       const script = substitute(block.text, bank.banner, cwd);
