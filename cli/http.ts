@@ -7,9 +7,31 @@ export interface ProblemBody {
   code?: string;
 }
 
-export async function requestJson<T>(url: string, init: RequestInit & { apiKey?: string } = {}): Promise<{ status: number; body: T }> {
+/** A key and where the user gave it ("--operator-key", "SANDBANK_API_KEY"), to name when the server refuses it. */
+export interface GivenKey {
+  key: string;
+  from: string;
+}
+
+/** The first key given, in order of precedence: each candidate is [value, its flag, its environment variable]. */
+export function firstKey(...candidates: [string | undefined, string, string][]): GivenKey | undefined {
+  for (const [value, flag, variable] of candidates) {
+    if (value) return { key: value, from: flag };
+    const fromEnv = process.env[variable];
+    if (fromEnv) return { key: fromEnv, from: variable };
+  }
+  return undefined;
+}
+
+/** The hint after a 401: the flag or variable the refused key came from. */
+export function refusedKeyHint(status: number, key: GivenKey | undefined): string {
+  return status === 401 && key ? ` (check ${key.from})` : '';
+}
+
+export async function requestJson<T>(url: string, init: RequestInit & { apiKey?: string | GivenKey } = {}): Promise<{ status: number; body: T }> {
   const headers = new Headers(init.headers);
-  if (init.apiKey) headers.set('authorization', `Bearer ${init.apiKey}`);
+  const given = typeof init.apiKey === 'string' ? { key: init.apiKey, from: '--api-key' } : init.apiKey;
+  if (given) headers.set('authorization', `Bearer ${given.key}`);
   let response: Response;
   try {
     response = await fetch(url, { ...init, headers });
@@ -25,7 +47,7 @@ export async function requestJson<T>(url: string, init: RequestInit & { apiKey?:
   }
   if (!response.ok) {
     const problem: ProblemBody = typeof body === 'object' && body !== null ? (body as ProblemBody) : {};
-    const hint = response.status === 401 ? ' (check --api-key)' : '';
+    const hint = refusedKeyHint(response.status, given);
     throw new CliError(`${init.method ?? 'GET'} ${url}: ${problem.detail ?? problem.title ?? `HTTP ${response.status}`}${problem.code ? ` [${problem.code}]` : ''}${hint}`);
   }
   return { status: response.status, body: body as T };

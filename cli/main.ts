@@ -7,8 +7,9 @@
  * Adding a subcommand: write a module exporting `register…(program: Command): void` and add
  * one line to SUBCOMMANDS below.
  */
-import { Command } from 'commander';
-import { exitWithError } from './errors.ts';
+import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE, exitWithError } from './errors.ts';
+import { packageVersion } from './version.ts';
 
 interface Subcommand {
   /** One line for `sandbank --help`. */
@@ -51,7 +52,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name('sandbank')
   .description('Swedish bank-integration sandbox: simulated Swedbank and Sparbanken, payment-file codecs, contracts, scenarios')
-  .showSuggestionAfterError();
+  .version(packageVersion(), '-V, --version', 'print the version of sandbank')
+  .showSuggestionAfterError()
+  // Commander's own refusals (unknown option, missing argument, a value a parser declined)
+  // are usage errors: thrown here instead of exiting 1, to exit EXIT_USAGE like every other.
+  .exitOverride();
+program.addHelpText('after', '\nExit codes: 0 done (the file is valid, every scenario passed), 1 the thing checked is wrong or the operation failed, 2 usage error (an unknown or missing option or argument, a value that is not allowed, a file that cannot be read).');
 
 const args = process.argv.slice(2);
 const name = args[0] === 'help' ? args[1] : args[0];
@@ -62,6 +68,8 @@ else for (const [command, { summary }] of Object.entries(SUBCOMMANDS)) program.c
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // Commander has printed its one line (or the help, or the version) already.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   exitWithError(error);
 }
 // msw and timers in some commands keep handles; a finished command ends the process.

@@ -9,7 +9,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isIsoDate } from '../formats/dates.ts';
 import { SAMPLE_KINDS, SAMPLE_MISTAKES, sampleFileFor, type SampleKind, type SampleMistake, type SampleSandbox } from '../formats/sample-files.ts';
 import { CliError } from './errors.ts';
-import { requestJson } from './http.ts';
+import { firstKey, requestJson } from './http.ts';
+import { httpUrl } from './option-values.ts';
 
 /** Where the CLI finds sandbank unless told: SANDBANK_BASE_URL, else the default port. */
 export const DEFAULT_BASE_URL = process.env['SANDBANK_BASE_URL'] || 'http://127.0.0.1:4010';
@@ -47,7 +48,7 @@ function isoDate(value: string): string {
 }
 
 async function sandboxFor(options: SampleCliOptions): Promise<SampleSandbox | undefined> {
-  const apiKey = options.apiKey ?? process.env['SANDBANK_API_KEY'];
+  const apiKey = firstKey([options.apiKey, '--api-key', 'SANDBANK_API_KEY']);
   if (options.sandbox === undefined && apiKey === undefined) return undefined;
   if (apiKey === undefined) throw new CliError(`--sandbox ${options.sandbox} needs its API key: --api-key sk_test_… (printed by sandbank start)`);
   const base = options.baseUrl.replace(/\/$/, '');
@@ -76,7 +77,7 @@ export function registerSample(program: Command): void {
     .addArgument(new Command().createArgument('<kind>', 'pain001 or lb').choices(SAMPLE_KINDS))
     .option('--sandbox <id>', 'the sandbox the file is for (with --api-key)')
     .option('--api-key <key>', "the sandbox's API key (default: SANDBANK_API_KEY)")
-    .option('--base-url <url>', 'the sandbank server', DEFAULT_BASE_URL)
+    .option('--base-url <url>', 'the sandbank server', httpUrl, DEFAULT_BASE_URL)
     .option('--bank <bank>', 'swedbank or sparbanken (both accept both kinds; kept for symmetry with validate)', 'swedbank')
     .option('--payments <n>', 'number of payments', positiveInteger, 3)
     .option('--date <yyyy-mm-dd>', "execution date (default: two bank days after the sandbox's today)", isoDate)

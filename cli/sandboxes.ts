@@ -5,8 +5,9 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError } from './errors.ts';
-import { requestJson } from './http.ts';
+import { firstKey, requestJson, type GivenKey } from './http.ts';
 import { DEFAULT_BASE_URL } from './sample.ts';
+import { httpUrl } from './option-values.ts';
 
 interface Connection {
   baseUrl: string;
@@ -33,8 +34,8 @@ export function parseAge(value: string): number {
   return Number(match[1]) * unit;
 }
 
-function key(connection: Connection): string {
-  const chosen = connection.operatorKey ?? process.env['SANDBANK_OPERATOR_KEY'] ?? connection.apiKey ?? process.env['SANDBANK_API_KEY'];
+function key(connection: Connection): GivenKey {
+  const chosen = firstKey([connection.operatorKey, '--operator-key', 'SANDBANK_OPERATOR_KEY'], [connection.apiKey, '--api-key', 'SANDBANK_API_KEY']);
   if (!chosen) throw new CliError('pass --operator-key (every sandbox) or --api-key (your own), or set SANDBANK_OPERATOR_KEY / SANDBANK_API_KEY');
   return chosen;
 }
@@ -68,7 +69,7 @@ function row(s: SandboxSummary): string {
 
 function withConnection(command: Command): Command {
   return command
-    .option('--base-url <url>', 'the sandbank server', DEFAULT_BASE_URL)
+    .option('--base-url <url>', 'the sandbank server', httpUrl, DEFAULT_BASE_URL)
     .option('--operator-key <key>', 'the server\'s operator key: every sandbox (default: SANDBANK_OPERATOR_KEY)')
     .option('--api-key <key>', 'a sandbox API key: that sandbox only (default: SANDBANK_API_KEY)')
     .option('--json', 'machine-readable output');

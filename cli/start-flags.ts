@@ -12,7 +12,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_MAX_LOADED_SANDBOXES } from '../simulator/engine/limits.ts';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../simulator/http/types.ts';
 import type { StartOptions } from '../simulator/main.ts';
-import { CliError } from './errors.ts';
+import { CliError, EXIT_USAGE } from './errors.ts';
 
 export interface ServerFlags {
   host?: string;
@@ -73,7 +73,7 @@ export function envSwitch(name: string, env: NodeJS.ProcessEnv = process.env): b
   const value = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new CliError(`environment variable ${name}=${JSON.stringify(raw)} is invalid: use 1 (on) or 0 (off)`);
+  throw new CliError(`environment variable ${name}=${JSON.stringify(raw)} is invalid: use 1 (on) or 0 (off)`, EXIT_USAGE);
 }
 
 const valued = (flags: string, description: string, env: string, parse?: (value: string) => string) => {

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { CliError } from './errors.ts';
+import { CliError, EXIT_USAGE } from './errors.ts';
+import { dataDirectory } from './option-values.ts';
 import { parsePort } from './port.ts';
 import { DEFAULT_STORE_CONNECTIONS, MIN_STORE_CONNECTIONS } from '../simulator/store/pool-size.ts';
 import { addServerFlags, envSwitch, SERVER_ENV, serverOptionsFrom, type ServerFlags } from './start-flags.ts';
@@ -7,8 +8,8 @@ import { addServerFlags, envSwitch, SERVER_ENV, serverOptionsFrom, type ServerFl
 /** `--store` / SANDBANK_STORE: a PostgreSQL URL, or nothing (lowdb in --data, or --memory). */
 export function storeUrlFrom(value: string | undefined, memory: boolean): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^postgres(ql)?:\/\//i.test(value)) throw new CliError('--store takes a PostgreSQL URL (postgres://user:password@host:port/database); without it the data goes to --data');
-  if (memory) throw new CliError('--memory and --store exclude each other: choose one');
+  if (!/^postgres(ql)?:\/\//i.test(value)) throw new CliError('--store takes a PostgreSQL URL (postgres://user:password@host:port/database); without it the data goes to --data', EXIT_USAGE);
+  if (memory) throw new CliError('--memory and --store exclude each other: choose one', EXIT_USAGE);
   return value;
 }
 
@@ -23,7 +24,7 @@ export function registerStart(program: Command): void {
     .command('start')
     .description('run the simulated banks (Swedbank, Sparbanken) with the internet bank, on 127.0.0.1')
     .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').env(SERVER_ENV.port).argParser(parsePort).default(4010))
-    .addOption(new Option('--data <dir>', 'data directory (lowdb documents)').env(SERVER_ENV.data).default('.sandbank'))
+    .addOption(new Option('--data <dir>', 'data directory (lowdb documents)').env(SERVER_ENV.data).argParser(dataDirectory).default('.sandbank'))
     .addOption(new Option('--memory', `keep everything in memory (nothing written to disk) (env: ${SERVER_ENV.memory}=1)`))
     .addOption(new Option('--store <url>', 'keep everything in PostgreSQL (postgres://user:password@host:port/database) instead of --data (default: none)').env(SERVER_ENV.store))
     .addOption(new Option('--store-connections <n>', `PostgreSQL connections this server opens at most (default: ${DEFAULT_STORE_CONNECTIONS})`).env(SERVER_ENV.storeConnections).argParser(storeConnections)))

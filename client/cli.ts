@@ -3,7 +3,8 @@
  * `--json` for scripts, a progress line on long syncs. State lives in one lowdb file per
  * company (`--data`, default .sandbank-client/company.json).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { bankgiroNumber, clearingAndAccount, dataFile, httpUrl, organisationNumber, plusgiroNumber } from '../cli/option-values.ts';
 import { addDays } from '../formats/calendar.ts';
 import { isIsoDate } from '../formats/dates.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../formats/money.ts';
@@ -77,16 +78,16 @@ function run(action: (global: Global, options: Options, ...positional: string[])
 
 export function registerClient(program: Command): void {
   const client = program.command('client').description('the reference accounting client: invoices → payment proposal → Send / Send and sign → statuses')
-    .option('--data <file>', 'the company file (lowdb)', '.sandbank-client/company.json')
+    .option('--data <file>', 'the company file (lowdb)', dataFile, '.sandbank-client/company.json')
     .option('--json', 'machine-readable output');
 
   client.command('init').description('create the company and connect it to a bank (a sandbox or a partner bank)')
-    .requiredOption('--base-url <url>', 'bank API base URL, e.g. http://127.0.0.1:4010')
-    .requiredOption('--bank <bank>', 'swedbank or sparbanken')
+    .requiredOption('--base-url <url>', 'bank API base URL, e.g. http://127.0.0.1:4010', httpUrl)
+    .addOption(new Option('--bank <bank>', 'swedbank or sparbanken').choices(['swedbank', 'sparbanken']).makeOptionMandatory())
     .requiredOption('--api-key <key>', 'API key')
     .option('--sandbox-id <id>', 'sandbox id (the client then follows the sandbox clock)')
     .requiredOption('--company <name>', 'company name')
-    .requiredOption('--org <number>', 'organisation number (10 digits)')
+    .requiredOption('--org <number>', 'organisation number, NNNNNN-NNNN (10 digits, the last a check digit)', organisationNumber)
     .option('--admin <email>', 'administrator user', 'admin@example.se')
     .option('--admin-name <name>', 'administrator name', 'Administratör')
     .option('--send-each-when-posted', 'send each invoice to the bank when it is posted')
@@ -125,7 +126,7 @@ export function registerClient(program: Command): void {
 
   client.command('supplier-add').description('add a supplier with a bankgiro, plusgiro or bank account')
     .argument('<name>')
-    .option('--bankgiro <number>').option('--plusgiro <number>').option('--account <clearing,account>', 'e.g. 8105-9,694857993-0')
+    .option('--bankgiro <number>', 'e.g. 5402-9681', bankgiroNumber).option('--plusgiro <number>', 'e.g. 41 78 03-2', plusgiroNumber).option('--account <clearing,account>', 'e.g. 8105-9,694857993-0', clearingAndAccount)
     .action(run(async (g, o, name = '') => {
       const company = await open(g);
       const account = list(o, 'account');

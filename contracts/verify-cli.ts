@@ -5,7 +5,8 @@
  * Pact Broker following Pact's conventions.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { httpUrl } from '../cli/option-values.ts';
 import { CONSUMER, CONTRACT_BANKS } from './fixtures.ts';
 import { CliError, unreachable } from '../cli/errors.ts';
 import { rerunWithoutColour } from '../cli/plain-child.ts';
@@ -47,6 +48,11 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   }
   let token = options.token;
   let ownSandbox = false;
+  if (token !== undefined) {
+    // A refused token fails every interaction alike (20 × "Invalid status code: 401"): say so once.
+    const refused = await providerStatesRefuse(stateChangeUrl, token);
+    if (refused !== undefined) throw new CliError(`${stateChangeUrl} refused --token (HTTP ${refused}): give an API key the bank accepts (a sandbox's apiKey on a sandbank server), or leave --token out to use a fresh sandbox`, 2);
+  }
   if (token === undefined) {
     // A sandbank server: this run's own sandbox, so runs against one server never collide.
     const created = await createContractSandbox(base, bank, options.operatorKey ?? process.env['SANDBANK_OPERATOR_KEY']);
@@ -65,6 +71,17 @@ export async function runVerify(options: VerifyCliOptions, out: (line: string) =
   }));
   if (ownSandbox) await deleteContractSandbox(base, stateChangeUrl, token);
   return reportVerification(run, `sandbank-${bank}`, options.junit, out);
+}
+
+/** The HTTP status when the provider-state endpoint refuses the token (401/403), else undefined. */
+async function providerStatesRefuse(stateChangeUrl: string, token: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(stateChangeUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    await res.arrayBuffer();
+    return res.status === 401 || res.status === 403 ? res.status : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An empty state change is a 400 from a provider-state endpoint, and a 404/405 where there is none. */
@@ -132,15 +149,15 @@ export async function runPublish(options: { brokerUrl?: string; token?: string; 
 export function registerContracts(program: Command): void {
   const contracts = program.command('contracts').description('Pact contracts between the reference client and the banks');
   contracts.command('verify').description("run the committed pacts against a bank's API (Pact's verifier)")
-    .requiredOption('--provider-base-url <url>', 'the bank API base URL')
-    .option('--bank <bank>', 'swedbank or sparbanken', 'swedbank')
-    .option('--provider <provider>', 'bank, or invoicing (the bureau\'s contract with an invoicing program)', 'bank')
-    .option('--state-change-url <url>', 'provider-state endpoint (default: the simulator\'s /sandboxes/provider-states)')
+    .requiredOption('--provider-base-url <url>', 'the bank API base URL', httpUrl)
+    .addOption(new Option('--bank <bank>', 'swedbank or sparbanken').choices(CONTRACT_BANKS).default('swedbank'))
+    .addOption(new Option('--provider <provider>', 'bank, or invoicing (the bureau\'s contract with an invoicing program)').choices(['bank', 'invoicing']).default('bank'))
+    .option('--state-change-url <url>', 'provider-state endpoint (default: the simulator\'s /sandboxes/provider-states)', httpUrl)
     .option('--token <token>', "bearer token sent instead of the contract API key (default: a fresh sandbox's key on a sandbank server)")
     .option('--operator-key <key>', 'operator key of a sandbank server started with --operator-key (default: SANDBANK_OPERATOR_KEY)')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--publish', 'publish verification results to a Pact Broker')
-    .option('--broker-url <url>', 'Pact Broker (default: PACT_BROKER_BASE_URL)')
+    .option('--broker-url <url>', 'Pact Broker (default: PACT_BROKER_BASE_URL)', httpUrl)
     .option('--broker-token <token>', 'Pact Broker token (default: PACT_BROKER_TOKEN)')
     .option('--provider-version <version>', 'provider version for published results')
     .option('--provider-branch <branch>')
@@ -156,7 +173,7 @@ export function registerContracts(program: Command): void {
   contracts.command('publish').description('publish the pacts to a Pact Broker (PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN)')
     .requiredOption('--consumer-version <version>', 'e.g. the git commit')
     .option('--branch <branch>', 'consumer branch')
-    .option('--broker-url <url>')
+    .option('--broker-url <url>', 'Pact Broker (default: PACT_BROKER_BASE_URL)', httpUrl)
     .option('--token <token>')
     .action(async (options: { consumerVersion: string; branch?: string; brokerUrl?: string; token?: string }) => {
       process.exitCode = await runPublish(options);

@@ -4,16 +4,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { unreachable } from '../cli/errors.ts';
+import { httpUrl, positiveWholeNumber, seedNumber } from '../cli/option-values.ts';
 import type { BankId } from '../simulator/banks/index.ts';
 import { junitReport, loadCatalog, markdownReport, runAll, summaryTable } from './runner.ts';
 
 interface RunCliOptions {
   bank: string;
   tag?: string[];
-  parallel: string;
-  seed?: string;
+  parallel: number;
+  seed?: number;
   target: string;
   invoicingTarget?: string;
   junit?: string;
@@ -31,6 +32,11 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
     out(`no scenario matches ${pattern}`);
     return 2;
   }
+  if (options.tag?.length && !scenarios.some((s) => options.tag?.some((t) => s.tags.includes(t)))) {
+    const known = [...new Set((await loadCatalog()).flatMap((s) => s.tags))].sort();
+    out(`no scenario${pattern === undefined ? '' : ` matching ${pattern}`} has the tag ${options.tag.join(' or ')} (known tags: ${known.join(', ')})`);
+    return 2;
+  }
   if (options.target !== 'inprocess') {
     try {
       await fetch(`${options.target.replace(/\/$/, '')}/health`);
@@ -38,10 +44,10 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
       throw unreachable(options.target, error);
     }
   }
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  const seed = options.seed;
   out(`Running ${scenarios.length} scenario file(s) against ${options.target === 'inprocess' ? 'the in-process bank' : options.target}${seed === undefined ? '' : ` with seed ${seed}`}`);
   const { results, ms } = await runAll({
-    scenarios, banks, parallel: Number(options.parallel) || 4, target: options.target,
+    scenarios, banks, parallel: options.parallel, target: options.target,
     ...(options.invoicingTarget ? { invoicingTarget: options.invoicingTarget } : {}),
     // A CI failure's sandbox travels with its JUnit report, to be opened in a local console.
     ...(options.junit ? { exportDir: dirname(resolve(options.junit)) } : {}),
@@ -62,16 +68,25 @@ export async function runScenariosCli(pattern: string | undefined, options: RunC
   return failed === 0 ? 0 : 1;
 }
 
+function targetValue(value: string): string {
+  if (value === 'inprocess') return value;
+  try {
+    return httpUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`give inprocess or a server's base URL, like http://127.0.0.1:4010${error instanceof Error && error.message.startsWith('a ') ? ` (${error.message.replace(/;.*/, '')})` : ''}.`);
+  }
+}
+
 export function registerScenarios(program: Command): void {
   const scenarios = program.command('scenarios').description('business scenarios against the simulated banks, for QA');
   scenarios.command('run').description('run scenario files from scenarios/catalog (each in its own sandbox)')
     .argument('[glob]', 'file name pattern, e.g. "1*" or "*cancellation*"')
-    .option('--bank <bank>', 'swedbank, sparbanken or all', 'all')
+    .addOption(new Option('--bank <bank>', 'swedbank, sparbanken or all').choices(['swedbank', 'sparbanken', 'all']).default('all'))
     .option('--tag <tag...>', 'only scenarios with one of these tags')
-    .option('--parallel <n>', 'scenarios at a time', '4')
-    .option('--seed <seed>', 'seed for every scenario (default: each scenario\'s own)')
-    .option('--target <target>', 'inprocess or the base URL of a running server', 'inprocess')
-    .option('--invoicing-target <url>', 'a running invoicing program for the bureau scenarios (default: one in-process)')
+    .option('--parallel <n>', 'scenarios at a time', positiveWholeNumber(64), 4)
+    .option('--seed <seed>', 'seed for every scenario, a whole number (default: each scenario\'s own)', seedNumber)
+    .option('--target <target>', 'inprocess or the base URL of a running server', targetValue, 'inprocess')
+    .option('--invoicing-target <url>', 'a running invoicing program for the bureau scenarios (default: one in-process)', httpUrl)
     .option('--junit <file>', 'write JUnit XML')
     .option('--report <file>', 'write a Markdown report with step timings')
     .action(async (pattern: string | undefined, options: RunCliOptions) => {

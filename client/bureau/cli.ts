@@ -11,6 +11,7 @@ import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { FileRecordLog } from '../append-log.ts';
 import { InvoicingApiError, InvoicingUnreachable } from './connection.ts';
 import { BureauError, BureauProgram, type BureauRecord } from './program.ts';
+import { dataFile, httpUrl } from '../../cli/option-values.ts';
 
 interface Global {
   data: string;
@@ -59,8 +60,8 @@ function run(action: (g: Global, o: Options, ...positional: string[]) => Promise
 
 export function registerBureau(program: Command): void {
   const bureau = program.command('bureau').description("the bureau's program: sync from the invoicing program, book on BAS, dunning, VAT report, documents, notes")
-    .option('--data <file>', 'the bureau store for this customer (append-only log)', '.sandbank-bureau/bureau.log')
-    .option('--url <url>', 'the invoicing service, if it moved from the URL given at init')
+    .option('--data <file>', 'the bureau store for this customer (append-only log)', dataFile, '.sandbank-bureau/bureau.log')
+    .option('--url <url>', 'the invoicing service, if it moved from the URL given at init', httpUrl)
     .option('--json', 'machine-readable output');
 
   bureau.command('init').description('follow a collaboration of the invoicing program')
@@ -184,7 +185,7 @@ export function registerBureau(program: Command): void {
 
   bureau.command('read-bgmax').description("read incoming payments from a BgMax file or the bank's reports mailbox: match by OCR, book, push to the invoicing program")
     .argument('[file]', 'a BgMax file (Latin-1)')
-    .option('--from-bank <url>', "the bank API (e.g. the simulator's) whose reports mailbox holds the BgMax files").option('--bank <bank>', 'swedbank or sparbanken', 'swedbank').option('--api-key <key>', 'the bank API key')
+    .option('--from-bank <url>', "the bank API (e.g. the simulator's) whose reports mailbox holds the BgMax files", httpUrl).option('--bank <bank>', 'swedbank or sparbanken', 'swedbank').option('--api-key <key>', 'the bank API key')
     .action(run(async (g, o, file) => {
       const p = await open(g);
       const inputs: { name: string; bytes: Uint8Array }[] = [];

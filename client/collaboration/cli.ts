@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
+import { httpUrl } from '../../cli/option-values.ts';
 
 interface Global {
   url: string;
@@ -81,7 +82,7 @@ export function registerCollaboration(program: Command): void {
   const c = program
     .command('collaboration')
     .description("a bureau collaboration's lifecycle: activate, invoice recipient, users and licences, termination")
-    .option('--url <url>', 'the invoicing program', process.env['SANDBANK_INVOICING_URL'] ?? 'http://127.0.0.1:4020')
+    .option('--url <url>', 'the invoicing program', httpUrl, process.env['SANDBANK_INVOICING_URL'] ?? 'http://127.0.0.1:4020')
     .option('--key <key>', "the bureau's API key (the company's for add-user, and for --as customer)")
     .option('--json', 'print the lifecycle as JSON');
   const out = (view: View) => console.log(c.opts<Global>().json ? JSON.stringify(view, null, 2) : describe(view));

@@ -14,6 +14,7 @@ import { parseRateLimit } from './http/rate-limit.ts';
 import type { ActivationTerms, Invoice } from './model.ts';
 import { normaliseLocalDateTime } from './clock.ts';
 import { openAmountOre } from './open-amounts.ts';
+import { dataDirectory, httpUrl } from '../../cli/option-values.ts';
 
 interface Global {
   url: string;
@@ -100,13 +101,13 @@ function parseLine(text: string): Record<string, unknown> {
 
 export function registerInvoicing(program: Command): void {
   const inv = program.command('invoicing').description("the customer's invoicing program: customers, articles, invoices, scanner, notes, change feed")
-    .option('--url <url>', 'the running invoicing service', process.env['SANDBANK_INVOICING_URL'] ?? 'http://127.0.0.1:4020')
+    .option('--url <url>', 'the running invoicing service', httpUrl, process.env['SANDBANK_INVOICING_URL'] ?? 'http://127.0.0.1:4020')
     .option('--key <key>', "the company's API key (or SANDBANK_INVOICING_KEY)")
     .option('--json', 'machine-readable output');
 
   inv.command('start').description('run the invoicing service on 127.0.0.1 and print the API keys')
     .option('--port <port>', 'port to listen on', port, 4020)
-    .option('--data <dir>', 'data directory', '.sandbank-invoicing')
+    .option('--data <dir>', 'data directory', dataDirectory, '.sandbank-invoicing')
     .option('--memory', 'keep everything in memory')
     .option('--rate-limit <n/window>', 'requests per key and window, e.g. 25/5s; "off" for none', '25/5s')
     .option('--retain-changes <n>', 'feed entries retained per collaboration (older cursors get 410)')

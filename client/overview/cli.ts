@@ -10,6 +10,7 @@ import { CliError } from '../../cli/errors.ts';
 import { stopWhenLauncherExits } from '../../cli/launcher.ts';
 import { parsePort } from '../../cli/port.ts';
 import { DEFAULT_OVERVIEW_URL, baseOf, overviewFetch, overviewJson, problemOf, type OverviewTarget } from './api-client.ts';
+import { dataDirectory, httpUrl } from '../../cli/option-values.ts';
 
 interface UploadAnswer {
   companyId: string;
@@ -47,7 +48,7 @@ function targetOf(options: TargetOptions): OverviewTarget {
 
 function withTarget(command: Command): Command {
   return command
-    .option('--url <url>', `the overview (default: SANDBANK_OVERVIEW_URL or ${DEFAULT_OVERVIEW_URL})`)
+    .option('--url <url>', `the overview (default: SANDBANK_OVERVIEW_URL or ${DEFAULT_OVERVIEW_URL})`, httpUrl)
     .option('--token <token>', "the bureau's upload token (default: SANDBANK_OVERVIEW_TOKEN)")
     .option('--json', 'print the answer as JSON');
 }
@@ -126,7 +127,7 @@ export function registerOverview(program: Command): void {
     .command('start')
     .description('run the overview on 127.0.0.1 with a ready-made bureau (upload token) and customer user')
     .option('--port <port>', 'port to listen on', parsePort, 4100)
-    .option('--data <dir>', 'data directory (lowdb documents)', '.sandbank-overview')
+    .option('--data <dir>', 'data directory (lowdb documents)', dataDirectory, '.sandbank-overview')
     .option('--memory', 'keep everything in memory')
     .option('--token <token>', 'use this upload token for the ready-made bureau (default: a new random one)')
     .option('--password <password>', "use this password for the ready-made customer user (default: a new random one)")

@@ -11,6 +11,7 @@ import type { SandboxCore } from '../../simulator/engine/model.ts';
 import { internalError, problem } from '../../simulator/http/problem.ts';
 import type { Route } from '../../simulator/http/routes.ts';
 import { applyProviderState, ProviderStateError } from './states.ts';
+import { fieldProblems, problemDetail } from '../../simulator/http/zod-issues.ts';
 
 const stateChange = z.object({
   state: z.string().min(1).max(200),
@@ -34,7 +35,7 @@ export function providerStateRoutes(): Route[] {
         return problem('INVALID_JSON', 'the state change is not JSON');
       }
       const parsed = stateChange.safeParse(body);
-      if (!parsed.success) return problem('INVALID_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+      if (!parsed.success) return problem('INVALID_REQUEST', problemDetail(fieldProblems(parsed.error, body)));
       const limits = ctx.sandboxBodyLimits;
       if (parsed.data.action !== 'teardown') limits?.delete(own.id);
       try {

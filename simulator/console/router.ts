@@ -23,6 +23,7 @@ import { REPORT_TYPES, reportPage, reportsPage } from './mailbox-pages.ts';
 import { loginPage, sandboxesPage, sandboxPage, type SandboxSummary } from './sandbox-pages.ts';
 import { MemoryConsoleSessions, mayView, sameSecret, StoredConsoleSessions, type ConsoleSession, type ConsoleSessions, type SessionOptions } from './sessions.ts';
 import { buildTimeline } from './timeline.ts';
+import { fieldProblems, problemDetail } from '../http/zod-issues.ts';
 
 export interface ConsoleOptions extends SessionOptions {
   /** The server's operator key (`sandbank start --operator-key`): logs in to every sandbox. */
@@ -310,8 +311,9 @@ export function consoleRouter(engine: Engine, options: ConsoleOptions & { store?
       } catch {
         return back(res, core, { failed: tr(lang, 'Reglerna är inte giltig JSON.', 'The rules are not valid JSON.') });
       }
-      const parsed = schemas.faults.safeParse(Array.isArray(value) ? { rules: value } : value);
-      if (!parsed.success) return back(res, core, { failed: parsed.error.issues.map((i) => `${i.path.join('.') || '(rules)'}: ${i.message}`).join('; ') });
+      const given = Array.isArray(value) ? { rules: value } : value;
+      const parsed = schemas.faults.safeParse(given);
+      if (!parsed.success) return back(res, core, { failed: problemDetail(fieldProblems(parsed.error, given)) });
       rules = parsed.data.rules;
     }
     const result = await engine.setFaults(core.id, rules);

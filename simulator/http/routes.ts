@@ -14,6 +14,7 @@ import { BodyTooLarge, RequestAborted, type ApiRequest, type ApiResponse } from 
 import { exportSandbox, importSandbox } from './sandbox-transfer.ts';
 import { MAX_ADVANCE_DAYS, query, schemas, withinClockRange } from './schemas.ts';
 import type { WebhookPolicy } from './webhook-policy.ts';
+import { fieldProblems, problemDetail } from './zod-issues.ts';
 
 /** What the operator decides for the whole server (`sandbank start` flags), never a request. */
 export interface ServerPolicy {
@@ -82,8 +83,8 @@ async function readJson<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<{ ok:
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { ok: false, response: problem('INVALID_REQUEST', errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), { errors }) };
+    const errors = fieldProblems(parsed.error, value);
+    return { ok: false, response: problem('INVALID_REQUEST', problemDetail(errors), { errors }) };
   }
   return { ok: true, value: parsed.data };
 }

@@ -51,7 +51,7 @@ export const schemas = {
   advanceClock: z.union([
     z.object({ days: z.number().int().min(0).max(MAX_ADVANCE_DAYS) }).strict(),
     z.object({ to: isoDateTime }).strict(),
-  ]),
+  ], { error: `give days (a whole number 0–${MAX_ADVANCE_DAYS}) or to (YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss])` }),
   faults: z.object({ rules: z.array(z.object({ match: faultMatch.default({}), action: faultAction }).strict()).max(50) }).strict(),
   incomingPayment: z.object({
     amountOre: z.number().int().min(1).max(1e15).describe('the payment (TK20), or with deductionCode the deduction (TK21), in öre'),

@@ -102,7 +102,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
   /** Only an authenticated session with a valid CSRF token may change anything. */
   const guarded = (handler: (req: Request, res: Response, bank: string, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'sandbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const session = await sessionOf(req);
     if (req.method === 'POST' && !auth.checkCsrf(session, (req.body as Record<string, unknown> | undefined)?.['_csrf'])) {
       return void res.status(403).type('html').send(layout({ bank, lang: langOf(req, session) }, 'Forbidden', `<h1>403</h1><p class="error" role="alert">${tr(langOf(req, session), 'Ogiltig eller saknad säkerhetstoken (CSRF). Ladda om sidan och försök igen.', 'Invalid or missing security token (CSRF). Reload the page and try again.')}</p>`));
@@ -113,7 +113,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 
   router.get('/', async (req, res) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'sandbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const session = await sessionOf(req);
     if (session?.stage === 'authenticated' && session.bank === bank) return void res.redirect(303, `/internetbank/${bank}/files`);
     const csrf = randomBytes(18).toString('base64url');
@@ -125,7 +125,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 
   router.post('/login', async (req, res) => {
     const bank = bankOf(req);
-    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'swedbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
+    if (!bank) return void res.status(404).type('html').send(errorPage({ bank: 'sandbank', lang: langOf(req) }, 404, tr(langOf(req), 'Banken finns inte.', 'There is no such bank.')));
     const body = req.body as Record<string, string | undefined>;
     const lang = langOf(req);
     const expected = cookies(req)[LOGIN_CSRF_COOKIE];
@@ -258,7 +258,7 @@ export function internetBankRouter(engine: Engine, options: AuthOptions = {}): e
 const pageLang = (req: Request): Lang => (req.query['lang'] === 'en' || cookies(req)['sb_lang'] === 'en' ? 'en' : 'sv');
 const pageBank = (req: Request): string => {
   const segment = req.originalUrl.split('/')[2] ?? '';
-  return isBankId(segment) ? segment : 'swedbank';
+  return isBankId(segment) ? segment : 'sandbank';
 };
 
 /** The internet bank's own 404 page, for any path under /internetbank nobody serves. */

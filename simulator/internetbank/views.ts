@@ -23,6 +23,9 @@ export const FLAVOURS: Record<string, Flavour> = {
   sparbanken: { name: 'Sparbanken', logoText: 'Sparbanken (sandbox)', primary: '#d32f2f', accent: '#1f3a5f' },
 };
 
+/** The pages of no bank (an unknown bank's 404): sandbank's own, never dressed as another bank. */
+export const NEUTRAL: Flavour = { name: 'sandbank', logoText: 'sandbank', primary: '#455a64', accent: '#263238' };
+
 export const esc = (s: string | number | undefined | null): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -39,7 +42,7 @@ export interface PageContext {
 }
 
 export function layout(ctx: PageContext, title: string, body: string): string {
-  const flavour = FLAVOURS[ctx.bank] ?? (FLAVOURS['swedbank'] as Flavour);
+  const flavour = FLAVOURS[ctx.bank] ?? NEUTRAL;
   const base = `/internetbank/${ctx.bank}`;
   const nav = ctx.user
     ? `<nav aria-label="${tr(ctx.lang, 'Huvudmeny', 'Main menu')}"><ul>
@@ -116,8 +119,11 @@ export function enrolPage(ctx: PageContext, uri: string, qrSvg: string, secret: 
 
 /** The internet bank's own error page (never a framework's, never a stack trace). */
 export function errorPage(ctx: PageContext, status: number, text: string): string {
+  const login = FLAVOURS[ctx.bank]
+    ? `<a href="/internetbank/${ctx.bank}/">${tr(ctx.lang, 'Till inloggningen', 'To log in')}</a>`
+    : `${tr(ctx.lang, 'Internetbankerna', 'The internet banks')}: ${Object.entries(FLAVOURS).map(([id, f]) => `<a href="/internetbank/${id}/">${esc(f.name)}</a>`).join(', ')}`;
   return layout(ctx, String(status), `<h1>${status}</h1><p class="error" role="alert">${esc(text)}</p>
-<p><a href="/internetbank/${ctx.bank}/">${tr(ctx.lang, 'Till inloggningen', 'To log in')}</a></p>`);
+<p>${login}</p>`);
 }
 
 function creditorText(p: Payment): string {

@@ -86,6 +86,28 @@ describe('sandbank contracts verify (the real CLI, Pact verifier)', () => {
     }
   }, 60_000);
 
+  it('a --token the provider-state endpoint refuses is one line and exit 2, checked before Pact runs', async () => {
+    const run = await sandbankAsync(['contracts', 'verify', '--provider-base-url', providerUrl, '--token', 'wrong']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: http:\/\/127\.0\.0\.1:\d+\/sandboxes\/provider-states\?bank=swedbank refused --token \(HTTP 401\): give an API key the bank accepts/)]);
+    expect(run.stdout).not.toContain('Invalid status code');
+  }, 60_000);
+
+  it('an unknown --provider or --bank, or a --provider-base-url that is not a URL: one line, exit 2', async () => {
+    const runs = await Promise.all([
+      sandbankAsync(['contracts', 'verify', '--provider-base-url', providerUrl, '--provider', 'nosuch']),
+      sandbankAsync(['contracts', 'verify', '--provider-base-url', providerUrl, '--bank', 'nordea']),
+      sandbankAsync(['contracts', 'verify', '--provider-base-url', 'notaurl']),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2]);
+    expect(runs.map((r) => r.stderr)).toEqual([
+      "error: option '--provider <provider>' argument 'nosuch' is invalid. Allowed choices are bank, invoicing.\n",
+      "error: option '--bank <bank>' argument 'nordea' is invalid. Allowed choices are swedbank, sparbanken.\n",
+      "error: option '--provider-base-url <url>' argument 'notaurl' is invalid. not a URL: give one like http://127.0.0.1:4010.\n",
+    ]);
+    for (const run of runs) expect(run.stdout).toBe('');
+  });
+
   it('fails against a deliberately broken provider, naming the interaction', async () => {
     // A provider that renamed a field: "status" of a payment file becomes "state".
     const broken = createServer((req, res) => {

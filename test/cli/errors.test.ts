@@ -22,13 +22,13 @@ describe('sandbank fails with one line a person can act on (the real CLI)', () =
 
   it('a bad flag value', () => {
     const run = sandbank(['start', '--port', 'abc']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expectOneLine(run.stderr, /^error: option '--port <port>' argument 'abc' is invalid\. a port is a whole number/);
   });
 
   it('an unknown option', () => {
     const run = sandbank(['validate', 'x.xml', '--colour']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expectOneLine(run.stderr, /^error: unknown option '--colour'/);
   });
 

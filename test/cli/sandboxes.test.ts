@@ -68,11 +68,25 @@ describe('sandbank sandboxes (the real CLI)', () => {
 
   it('bad input is one line: an age that is not one, no key at all', async () => {
     const age = await cli('prune', '--older-than', 'a week', '--operator-key', OPERATOR);
-    expect(age.code).toBe(1);
+    expect(age.code).toBe(2);
     expect(age.stderr).toBe("error: option '--older-than <age>' argument 'a week' is invalid. an age like 7d, 12h or 30m.\n");
     const none = await sandbankAsync(['sandboxes', 'list', '--base-url', simulator.url], { env: { SANDBANK_OPERATOR_KEY: '', SANDBANK_API_KEY: '' } });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^error: pass --operator-key .*\n$/);
+  });
+});
+
+describe('a refused key: the hint names the flag or variable it came from', () => {
+  it.each([
+    [['list', '--operator-key', 'wrong'], {}, '--operator-key'],
+    [['list'], { SANDBANK_OPERATOR_KEY: 'wrong' }, 'SANDBANK_OPERATOR_KEY'],
+    [['list', '--api-key', 'sk_wrong'], { SANDBANK_OPERATOR_KEY: '' }, '--api-key'],
+    [['list'], { SANDBANK_OPERATOR_KEY: '', SANDBANK_API_KEY: 'sk_wrong' }, 'SANDBANK_API_KEY'],
+    [['export', 'sbx_x', '--operator-key', 'wrong'], { SANDBANK_API_KEY: '' }, '--operator-key'],
+  ])('sandboxes %j %j', async (args, env, flag) => {
+    const run = await sandbankAsync(['sandboxes', ...args, '--base-url', simulator.url], { env: { SANDBANK_OPERATOR_KEY: '', SANDBANK_API_KEY: '', ...env } });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`\\(check ${flag}\\)$`))]);
   });
 });
 

@@ -67,6 +67,12 @@ describe('the installed package', () => {
     for (const name of ['start', 'validate', 'sample', 'client', 'contracts', 'scenarios']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
+  it('npx sandbank --version prints the installed package\'s version', () => {
+    const version = run('npx', ['--no-install', 'sandbank', '--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(project, 'node_modules', 'sandbank', 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
   it.each([['bank'], ['invoicing']])('contracts verify --provider %s without Pact installed: a one-line install hint', (provider) => {
     const verify = sandbank('contracts', 'verify', '--provider', provider, '--provider-base-url', 'http://127.0.0.1:9');
     expect(verify.code).toBe(1);

@@ -69,7 +69,7 @@ describe.skipIf(!server.available)(`bank API on sandbank start --store postgres:
 
   it('--store refuses what is not a PostgreSQL URL, and --memory with it, in one line', () => {
     const notUrl = sandbank(['start', '--port', '0', '--store', 'mysql://x/y']);
-    expect(notUrl.code).toBe(1);
+    expect(notUrl.code).toBe(2);
     expect(notUrl.stderr.trim()).toBe('error: --store takes a PostgreSQL URL (postgres://user:password@host:port/database); without it the data goes to --data');
     const both = sandbank(['start', '--port', '0', '--memory', '--store', database.url]);
     expect(both.stderr.trim()).toBe('error: --memory and --store exclude each other: choose one');

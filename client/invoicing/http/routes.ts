@@ -12,6 +12,7 @@ import type { FeedEntity } from '../model.ts';
 import { problem, type ApiResponse } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { schemas } from './schemas.ts';
+import { fieldProblems, problemDetail } from '../../../simulator/http/zod-issues.ts';
 
 export interface ApiRequest {
   method: string;
@@ -301,8 +302,8 @@ async function dispatch(route: Route, params: Params, req: ApiRequest, ctx: Rout
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      return problem('INVALID_REQUEST', errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), { errors });
+      const errors = fieldProblems(parsed.error, value);
+      return problem('INVALID_REQUEST', problemDetail(errors), { errors });
     }
     body = parsed.data;
   }
