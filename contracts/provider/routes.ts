@@ -11,7 +11,7 @@ import type { SandboxCore } from '../../simulator/engine/model.ts';
 import { internalError, problem } from '../../simulator/http/problem.ts';
 import type { Route } from '../../simulator/http/routes.ts';
 import { applyProviderState, ProviderStateError } from './states.ts';
-import { fieldProblems, problemDetail } from '../../simulator/http/zod-issues.ts';
+import { fieldProblems, problemDetail } from '../../formats/zod-issues.ts';
 
 const stateChange = z.object({
   state: z.string().min(1).max(200),

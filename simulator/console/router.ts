@@ -23,7 +23,7 @@ import { REPORT_TYPES, reportPage, reportsPage } from './mailbox-pages.ts';
 import { loginPage, sandboxesPage, sandboxPage, type SandboxSummary } from './sandbox-pages.ts';
 import { MemoryConsoleSessions, mayView, sameSecret, StoredConsoleSessions, type ConsoleSession, type ConsoleSessions, type SessionOptions } from './sessions.ts';
 import { buildTimeline } from './timeline.ts';
-import { fieldProblems, problemDetail } from '../http/zod-issues.ts';
+import { fieldProblems, problemDetail } from '../../formats/zod-issues.ts';
 
 export interface ConsoleOptions extends SessionOptions {
   /** The server's operator key (`sandbank start --operator-key`): logs in to every sandbox. */

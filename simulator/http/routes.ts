@@ -14,7 +14,7 @@ import { BodyTooLarge, RequestAborted, type ApiRequest, type ApiResponse } from 
 import { exportSandbox, importSandbox } from './sandbox-transfer.ts';
 import { MAX_ADVANCE_DAYS, query, schemas, withinClockRange } from './schemas.ts';
 import type { WebhookPolicy } from './webhook-policy.ts';
-import { fieldProblems, problemDetail } from './zod-issues.ts';
+import { fieldProblems, problemDetail } from '../../formats/zod-issues.ts';
 
 /** What the operator decides for the whole server (`sandbank start` flags), never a request. */
 export interface ServerPolicy {

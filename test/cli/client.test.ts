@@ -21,7 +21,7 @@ describe('sandbank client (the real CLI)', () => {
     const sandbox = (await (await fetch(`${simulator.url}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bank: 'sparbanken', seed: 4, start: '2026-03-02T08:00:00' }) })).json()) as { sandboxId: string; apiKey: string };
     const dir = mkdtempSync(join(tmpdir(), 'sandbank-client-dates-'));
     const cli = (...args: string[]) => sandbankAsync(['client', '--data', join(dir, 'company.json'), ...args]);
-    expect((await cli('init', '--base-url', simulator.url, '--bank', 'sparbanken', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'X AB', '--org', '556512-3456')).code).toBe(0);
+    expect((await cli('init', '--base-url', simulator.url, '--bank', 'sparbanken', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'X AB', '--org', '556512-3451')).code).toBe(0);
     expect((await cli('supplier-add', 'Good AB', '--bankgiro', '5050-1055')).code).toBe(0);
     // Each of these was stored, and `proposal`/`send` then looped for ever looking for a bank day.
     for (const due of ['tomorrow', '2026-13-45', '2026-02-30']) {
@@ -48,7 +48,7 @@ describe('sandbank client (the real CLI)', () => {
       if (run.code !== 0) throw new Error(`sandbank client ${args.join(' ')} failed (${run.code}): ${run.stderr}${run.stdout}`);
       return run.stdout;
     };
-    const init = JSON.parse(await cli('--json', 'init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'Fjällbacka Snickeri AB', '--org', '556512-3456', '--admin', 'anna@example.se')) as { totpSecret: string };
+    const init = JSON.parse(await cli('--json', 'init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'Fjällbacka Snickeri AB', '--org', '556512-3451', '--admin', 'anna@example.se')) as { totpSecret: string };
     expect(init.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
     const supplier = JSON.parse(await cli('--json', 'supplier-add', 'Trävaruhuset AB', '--bankgiro', '5050-1055')) as { id: string };
     await cli('invoice-add', '--supplier', supplier.id, '--number', 'F-1001', '--amount', '12 500,00', '--due', '2026-03-10', '--ocr', '1234574', '--post');

@@ -73,7 +73,7 @@ describe('sandbank client fails with one line too', () => {
     const { createRandom } = await import('../../formats/random.ts');
     const simulator = await startSimulator({ random: createRandom(5) });
     const data = join(mkdtempSync(join(tmpdir(), 'sandbank-client-errors-')), 'company.json');
-    const init = (apiKey: string) => sandbankAsync(['client', '--data', data, 'init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', apiKey, '--company', 'Felsteg AB', '--org', '5565123456']);
+    const init = (apiKey: string) => sandbankAsync(['client', '--data', data, 'init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', apiKey, '--company', 'Felsteg AB', '--org', '5565123451']);
     try {
       const wrong = await init('sk_test_wrong');
       expect(wrong.code).toBe(1);

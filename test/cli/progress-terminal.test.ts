@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(SCRIPT))('progress lines on a terminal, none in a pi
     const prepare = async (name: string) => {
       const sandbox = (await (await fetch(`${simulator.url}/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bank: 'swedbank', seed: 5, start: '2026-03-02T08:00:00' }) })).json()) as { sandboxId: string; apiKey: string };
       for (const args of [
-        ['init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'Fjällbacka Snickeri AB', '--org', '556512-3456', '--admin', 'anna@example.se'],
+        ['init', '--base-url', simulator.url, '--bank', 'swedbank', '--api-key', sandbox.apiKey, '--sandbox-id', sandbox.sandboxId, '--company', 'Fjällbacka Snickeri AB', '--org', '556512-3451', '--admin', 'anna@example.se'],
         ['supplier-add', 'Trävaruhuset AB', '--bankgiro', '5050-1055'],
         ['invoice-add', '--supplier', 'SUP-1', '--number', `F-${name}`, '--amount', '1 250,00', '--due', '2026-03-10', '--post'],
       ]) {

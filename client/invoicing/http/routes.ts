@@ -12,7 +12,7 @@ import type { FeedEntity } from '../model.ts';
 import { problem, type ApiResponse } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { schemas } from './schemas.ts';
-import { fieldProblems, problemDetail } from '../../../simulator/http/zod-issues.ts';
+import { fieldProblems, problemDetail } from '../../../formats/zod-issues.ts';
 
 export interface ApiRequest {
   method: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fieldProblems, problemDetail } from './zod-issues.ts';
-import { schemas } from './schemas.ts';
+import { schemas } from '../simulator/http/schemas.ts';
 
 function detail(schema: z.ZodType, value: unknown): string {
   const parsed = schema.safeParse(value);
