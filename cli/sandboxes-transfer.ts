@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CliError, isFetchFailure, unreachable } from './errors.ts';
+import { CliError, EXIT_USAGE, isFetchFailure, unreachable } from './errors.ts';
 import { DEFAULT_BASE_URL } from './sample.ts';
 import { firstKey, refusedKeyHint, type GivenKey } from './http.ts';
 import { httpUrl } from './option-values.ts';
@@ -38,7 +38,7 @@ async function refusal(res: Response, key: GivenKey | undefined): Promise<CliErr
 
 export async function exportSandbox(sandboxId: string, options: ServerOptions & { apiKey?: string; out?: string }, out: (line: string) => void = console.log): Promise<string> {
   const key = firstKey([options.apiKey, '--api-key', 'SANDBANK_API_KEY'], [options.operatorKey, '--operator-key', 'SANDBANK_OPERATOR_KEY']);
-  if (!key) throw new CliError('pass --api-key (the sandbox\'s) or --operator-key, or set SANDBANK_API_KEY / SANDBANK_OPERATOR_KEY');
+  if (!key) throw new CliError('pass --api-key (the sandbox\'s) or --operator-key, or set SANDBANK_API_KEY / SANDBANK_OPERATOR_KEY', EXIT_USAGE);
   const base = options.baseUrl.replace(/\/$/, '');
   const res = await request(`${base}/sandboxes/${encodeURIComponent(sandboxId)}/export`, { headers: { authorization: `Bearer ${key.key}` } });
   if (!res.ok) throw await refusal(res, key);

@@ -4,7 +4,7 @@
  * --operator-key`) every one — which is what `prune` needs after test runs.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { CliError } from './errors.ts';
+import { CliError, EXIT_USAGE } from './errors.ts';
 import { firstKey, requestJson, type GivenKey } from './http.ts';
 import { DEFAULT_BASE_URL } from './sample.ts';
 import { httpUrl } from './option-values.ts';
@@ -36,7 +36,7 @@ export function parseAge(value: string): number {
 
 function key(connection: Connection): GivenKey {
   const chosen = firstKey([connection.operatorKey, '--operator-key', 'SANDBANK_OPERATOR_KEY'], [connection.apiKey, '--api-key', 'SANDBANK_API_KEY']);
-  if (!chosen) throw new CliError('pass --operator-key (every sandbox) or --api-key (your own), or set SANDBANK_OPERATOR_KEY / SANDBANK_API_KEY');
+  if (!chosen) throw new CliError('pass --operator-key (every sandbox) or --api-key (your own), or set SANDBANK_OPERATOR_KEY / SANDBANK_API_KEY', EXIT_USAGE);
   return chosen;
 }
 

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CliError } from '../../cli/errors.ts';
+import { CliError, EXIT_USAGE } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { FileRecordLog } from '../append-log.ts';
@@ -67,7 +67,7 @@ export function registerBureau(program: Command): void {
   bureau.command('init').description('follow a collaboration of the invoicing program')
     .requiredOption('--key <key>', "the bureau's API key").requiredOption('--collaboration <id>')
     .action(run(async (g, o) => {
-      if (!g.url) throw new CliError('give the invoicing service with --url (e.g. sandbank bureau init --url http://127.0.0.1:4020 --key … --collaboration …)');
+      if (!g.url) throw new CliError('give the invoicing service with --url (e.g. sandbank bureau init --url http://127.0.0.1:4020 --key … --collaboration …)', EXIT_USAGE);
       const p = await BureauProgram.create({ log: new FileRecordLog<BureauRecord>(g.data), baseUrl: g.url, apiKey: str(o, 'key') ?? '', collaborationId: str(o, 'collaboration') ?? '' });
       await p.close();
       return { json: { collaborationId: p.collaborationId, company: p.company }, text: `following ${p.collaborationId}: ${p.company?.name} (org ${p.company?.organisationNumber}); run \`sandbank bureau sync\`` };
@@ -200,7 +200,7 @@ export function registerBureau(program: Command): void {
         const { bgmaxFilesFromBank } = await import('./bank-bgmax.ts');
         const bank = str(o, 'bank') === 'sparbanken' ? 'sparbanken' : 'swedbank';
         for (const f of await bgmaxFilesFromBank({ baseUrl: str(o, 'fromBank') ?? '', bank, apiKey: str(o, 'apiKey') ?? '' })) inputs.push({ name: f.reportId, bytes: f.bytes });
-      } else throw new CliError('give a BgMax FILE or --from-bank <url> --api-key <key>');
+      } else throw new CliError('give a BgMax FILE or --from-bank <url> --api-key <key>', EXIT_USAGE);
       const results = [];
       for (const input of inputs) results.push({ file: input.name, ...(await p.readBgMax(input.bytes)) });
       await p.close();
@@ -222,7 +222,7 @@ export function registerBureau(program: Command): void {
     .action(run(async (g, o, identity = '') => {
       const invoiceId = str(o, 'invoice');
       const customerId = str(o, 'customer');
-      if ((invoiceId === undefined) === (customerId === undefined)) throw new CliError('give either --invoice <id> or --customer <id> (see `sandbank bureau invoices` / `sandbank bureau customers`)');
+      if ((invoiceId === undefined) === (customerId === undefined)) throw new CliError('give either --invoice <id> or --customer <id> (see `sandbank bureau invoices` / `sandbank bureau customers`)', EXIT_USAGE);
       const p = await open(g);
       const settled = await p.assign(identity, invoiceId !== undefined ? { invoiceId } : { customerId: customerId ?? '' });
       await p.close();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
+import { CliError, EXIT_USAGE, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
 import { httpUrl } from '../../cli/option-values.ts';
 
@@ -34,7 +34,7 @@ interface View {
 
 async function api(global: Global, method: 'GET' | 'POST', path: string, body?: unknown): Promise<View> {
   const key = global.key ?? process.env['SANDBANK_INVOICING_KEY'];
-  if (!key) throw new CliError('give the API key with --key (the bureau\'s, or the company\'s for add-user), or set SANDBANK_INVOICING_KEY');
+  if (!key) throw new CliError('give the API key with --key (the bureau\'s, or the company\'s for add-user), or set SANDBANK_INVOICING_KEY', EXIT_USAGE);
   const base = global.url.replace(/\/+$/, '');
   let response: Response;
   try {

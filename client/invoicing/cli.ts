@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { CliError, isFetchFailure, unreachable } from '../../cli/errors.ts';
+import { CliError, EXIT_USAGE, isFetchFailure, unreachable } from '../../cli/errors.ts';
 import { formatOreSwedish, parseUserAmountToOre } from '../../formats/money.ts';
 import { stockholmDateTime } from '../../formats/stockholm.ts';
 import { parseRateLimit } from './http/rate-limit.ts';
@@ -56,7 +56,7 @@ type Json = Record<string, unknown> & { items?: Record<string, unknown>[] };
 /** One call to the running service; a problem answer becomes one line with its code. */
 async function api(g: Global, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ json: Json; etag: string | null }> {
   const key = g.key ?? process.env['SANDBANK_INVOICING_KEY'];
-  if (!key && !path.startsWith('/setup')) throw new CliError('give the company API key with --key or SANDBANK_INVOICING_KEY (printed by `sandbank invoicing start`)');
+  if (!key && !path.startsWith('/setup')) throw new CliError('give the company API key with --key or SANDBANK_INVOICING_KEY (printed by `sandbank invoicing start`)', EXIT_USAGE);
   let response: Response;
   try {
     response = await fetch(`${g.url.replace(/\/$/, '')}${path}`, {
@@ -188,7 +188,7 @@ export function registerInvoicing(program: Command): void {
     .requiredOption('--customer <id>').option('--line <line>', 'repeatable: "art_000001;2" or "Resa;1;333,33;25"', collect).option('--date <date>', 'invoice date').option('--due <date>', 'due date')
     .action(run(async (g, o) => {
       const lines = (Array.isArray(o['line']) ? o['line'] : []).map(parseLine);
-      if (lines.length === 0) throw new CliError('give at least one --line');
+      if (lines.length === 0) throw new CliError('give at least one --line', EXIT_USAGE);
       const { json } = await api(g, 'POST', '/v1/invoices', { customerId: str(o, 'customer'), lines, ...(str(o, 'date') ? { invoiceDate: str(o, 'date') } : {}), ...(str(o, 'due') ? { dueDate: str(o, 'due') } : {}) });
       return { json, text: `invoice ${json['number']}  ${json['customerName']}  ${kr(json['totalOre'])}  OCR ${json['ocr']}  due ${json['dueDate']}` };
     }));

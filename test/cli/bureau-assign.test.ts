@@ -65,7 +65,7 @@ describe('sandbank bureau assign / apply-credit against a running invoicing serv
     await json([...bureau, 'read-bgmax', bgmaxFile('day1.txt', [payment('1001', 125_000, '000000000001'), payment('9999', 30_000, '000000000002')])]);
     const [unknown] = await json([...bureau, 'unmatched']);
     const neither = await sandbankAsync([...bureau, 'assign', String(unknown?.['identity'])], { env });
-    expect([neither.code, neither.stderr.trim()]).toEqual([1, 'error: give either --invoice <id> or --customer <id> (see `sandbank bureau invoices` / `sandbank bureau customers`)']);
+    expect([neither.code, neither.stderr.trim()]).toEqual([2, 'error: give either --invoice <id> or --customer <id> (see `sandbank bureau invoices` / `sandbank bureau customers`)']);
     expect(await json([...bureau, 'assign', String(unknown?.['identity']), '--customer', String(customer['id'])])).toMatchObject({ customerId: customer['id'], appliedOre: 0, unappliedOre: 30_000 });
     expect((await json([...bureau, 'customers']))[0]).toMatchObject({ id: customer['id'], creditOre: 30_000 });
 

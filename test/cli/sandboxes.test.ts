@@ -71,7 +71,7 @@ describe('sandbank sandboxes (the real CLI)', () => {
     expect(age.code).toBe(2);
     expect(age.stderr).toBe("error: option '--older-than <age>' argument 'a week' is invalid. an age like 7d, 12h or 30m.\n");
     const none = await sandbankAsync(['sandboxes', 'list', '--base-url', simulator.url], { env: { SANDBANK_OPERATOR_KEY: '', SANDBANK_API_KEY: '' } });
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^error: pass --operator-key .*\n$/);
   });
 });
