@@ -48,7 +48,7 @@ describe.skipIf(!server.available)(`bank API on sandbank start --store postgres:
 
   it('--store-connections below 2 is refused in one line', () => {
     const run = sandbank(['start', '--port', '0', '--store', database.url, '--store-connections', '1']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe("error: option '--store-connections <n>' argument '1' is invalid. expected a whole number ≥ 2.");
   });
 
