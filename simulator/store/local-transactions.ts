@@ -3,7 +3,7 @@
  * the sandbox's lock is a promise chain in this process, and its version a counter in this
  * process — no other process can move it, so it need not be stored.
  */
-import type { DocumentWrite, SandboxTransaction } from '../engine/store-port.ts';
+import type { DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
 
 /** The document operations a transaction runs on (the store itself). */
 export interface LocalDocuments {
@@ -72,4 +72,27 @@ export class LocalTransactions {
     this.versions.set(sandboxId, next);
     return next;
   }
+}
+
+/**
+ * What every store one process owns has alike: it is not shared, and its sandbox locks and
+ * versions are this process's (LocalTransactions over the store's own documents).
+ */
+export abstract class ProcessOwnedStore implements LocalDocuments, Pick<StorePort, 'shared' | 'transaction' | 'version'> {
+  readonly shared = false;
+  private readonly transactions = new LocalTransactions(this);
+
+  async transaction<T>(sandboxId: string, fn: (tx: SandboxTransaction) => Promise<T>): Promise<{ value: T; version: number }> {
+    return this.transactions.run(sandboxId, fn);
+  }
+
+  async version(sandboxId: string): Promise<number> {
+    return this.transactions.version(sandboxId);
+  }
+
+  abstract get(collection: string, id: string): Promise<unknown>;
+  abstract list(collection: string): Promise<{ id: string; value: unknown }[]>;
+  abstract putMany(writes: readonly DocumentWrite[]): Promise<void>;
+  abstract delete(collection: string, id: string): Promise<void>;
+  abstract deleteCollection(collection: string): Promise<void>;
 }

@@ -20,8 +20,8 @@ import { mkdir, open as openFile, readdir, readFile, rename, rm } from 'node:fs/
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
-import { LocalTransactions } from './local-transactions.ts';
+import type { BlobWriter, DocumentWrite, StorePort } from '../engine/store-port.ts';
+import { ProcessOwnedStore } from './local-transactions.ts';
 
 const SAFE = /^[A-Za-z0-9_.-]+$/;
 
@@ -61,24 +61,15 @@ async function readIndex(path: string): Promise<GroupIndex | undefined> {
 /** Blobs being written (not yet committed under an id). */
 const UPLOADS = '.uploads';
 
-export class LowdbStore implements StorePort {
-  /** One process owns this store: its sandbox locks and versions live in the process (decision 0012). */
-  readonly shared = false;
-  private readonly transactions = new LocalTransactions(this);
-
-  async transaction<T>(sandboxId: string, fn: (tx: SandboxTransaction) => Promise<T>): Promise<{ value: T; version: number }> {
-    return this.transactions.run(sandboxId, fn);
-  }
-
-  async version(sandboxId: string): Promise<number> {
-    return this.transactions.version(sandboxId);
-  }
-
+/** One process owns this store: its sandbox locks and versions live in the process (decision 0012). */
+export class LowdbStore extends ProcessOwnedStore implements StorePort {
   /** Journals left by a crash, applied before the store is first read or written. */
   private ready: Promise<void> | undefined;
   private journalSequence = 0;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {
+    super();
+  }
 
   private open(): Promise<void> {
     this.ready ??= this.recoverOnOpen();

@@ -1,20 +1,9 @@
-import type { BlobWriter, DocumentWrite, SandboxTransaction, StorePort } from '../engine/store-port.ts';
-import { LocalTransactions } from './local-transactions.ts';
+import type { BlobWriter, DocumentWrite, StorePort } from '../engine/store-port.ts';
+import { ProcessOwnedStore } from './local-transactions.ts';
 
 /** In-memory store (msw handlers, unit tests, scenarios). Values are deep-copied like a real store would. */
-export class MemoryStore implements StorePort {
-  /** One process owns this store: its sandbox locks and versions live in the process (decision 0012). */
-  readonly shared = false;
-  private readonly transactions = new LocalTransactions(this);
-
-  async transaction<T>(sandboxId: string, fn: (tx: SandboxTransaction) => Promise<T>): Promise<{ value: T; version: number }> {
-    return this.transactions.run(sandboxId, fn);
-  }
-
-  async version(sandboxId: string): Promise<number> {
-    return this.transactions.version(sandboxId);
-  }
-
+/** One process owns this store: its sandbox locks and versions live in the process (decision 0012). */
+export class MemoryStore extends ProcessOwnedStore implements StorePort {
   private readonly data = new Map<string, Map<string, string>>();
   private readonly blobs = new Map<string, Uint8Array>();
 
